@@ -1,0 +1,52 @@
+# Estrade — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint translations browser bench bench-build clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip 2> >(grep -v 'WARNING: Location' >&2)
+
+$(VENV)/.installed-run: $(BIN)/python setup.cfg pyproject.toml
+	@echo "==> Installation des dépendances (.venv)"
+	$(PIP) install -e . 2> >(grep -v 'WARNING: Location' >&2)
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
+	@echo "==> Installation des dépendances de test (.venv)"
+	$(PIP) install -e '.[test]' 2> >(grep -v 'WARNING: Location' >&2)
+	@touch $@ $(VENV)/.installed-run
+
+translations: $(VENV)/.installed-run
+	@$(BIN)/pybabel compile --statistics -d app/translations
+
+## make run: install, initialise (idempotent), then serve on http://$(HOST):$(PORT)
+run: $(VENV)/.installed-run translations
+	$(BIN)/estrade init
+	@echo "==> Site : http://$(HOST):$(PORT)/   Administration : http://$(HOST):$(PORT)/admin/login"
+	$(BIN)/estrade run --host $(HOST) --port $(PORT)
+
+## make test: install with test extras and run the whole suite (SQLite, PostgreSQL, browser)
+test: $(VENV)/.installed-test translations
+	@scripts/ensure-chromium.sh
+	$(BIN)/ruff check app tests bench
+	@scripts/run-tests.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check app tests bench
+
+## make bench-build: build generated corpora with Estrade, Pelican and Hugo side by side
+bench-build: $(VENV)/.installed-test translations
+	$(BIN)/python bench/build_bench.py
+
+bench: bench-build
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,86 @@
+"""Estrade: campaign websites and lawful donations for French elections."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from app.config import PROJECT_ROOT, load_config
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+__version__ = "0.1.0"
+
+
+def select_locale() -> str:
+    """Staff pick their language; public pages follow the site (French by default)."""
+    languages = [code.strip() for code in
+                 str(_current_app().config["ESTRADE_LANGUAGES"]).split(",")]
+    requested = request.args.get("lang")
+    if requested in languages:
+        return requested
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    site_lang = getattr(g, "site_language", None)
+    if site_lang in languages:
+        return site_lang
+    return _current_app().config["BABEL_DEFAULT_LOCALE"]
+
+
+def _current_app() -> Flask:
+    from flask import current_app
+
+    return current_app  # type: ignore[return-value]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """App factory: defaults, then instance/config.py, then environment, then ``config``."""
+    instance_path = ((config or {}).get("INSTANCE_PATH") or os.environ.get("ESTRADE_INSTANCE_PATH")
+                     or str(PROJECT_ROOT / "instance"))
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, config)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+
+    # Import models so Alembic and relationships see every table.
+    from app import audit  # noqa: F401
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.sites import models as _sites  # noqa: F401
+
+    from app.accounts import bp as accounts_bp
+    from app.accounts import init_app as init_accounts
+    from app.site import bp as site_bp
+    from app.site import init_app as init_site
+
+    init_accounts(app)
+    app.register_blueprint(accounts_bp)
+    init_site(app)
+    app.register_blueprint(site_bp)
+
+    from app import errors
+
+    errors.init_app(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        from flask_babel import get_locale
+
+        return {"estrade_version": __version__, "current_locale": str(get_locale())}
+
+    return app

@@ -1,0 +1,48 @@
+"""Forms of the staff accounts area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from app.accounts.models import ROLE_LABELS
+
+ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLE_LABELS.items()]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[
+        DataRequired(_l("Indiquez une adresse e-mail.")),
+        Email(_l("Cette adresse e-mail n'est pas valide."))])
+    role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
+    password = PasswordField(
+        _l("Mot de passe (facultatif)"), validators=[Optional(), Length(max=200)],
+        description=_l("Laissez vide pour en générer un, affiché une seule fois."))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
+
+
+class EmptyForm(FlaskForm):
+    """CSRF-only form for action buttons."""
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired()])
+    new = PasswordField(_l("Nouveau mot de passe"), validators=[DataRequired()])
+    confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(), EqualTo("new", _l("Les deux mots de passe ne sont pas identiques."))])
+
+
+class LocaleForm(FlaskForm):
+    locale = SelectField(_l("Langue de l'interface"),
+                         choices=[SelectChoice("fr", "Français"),
+                                  SelectChoice("en", "English")])

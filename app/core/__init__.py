@@ -1,0 +1,1 @@
+"""Pure compliance core: French campaign-finance rules over plain data (see README.md)."""

@@ -1,0 +1,34 @@
+"""Calendar helpers for the fund-collection window (CE L52-4 al. 2 — law-fr.md MAND-2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+__all__ = ["COLLECTION_MONTHS", "first_day_months_before", "format_date", "legal_window_start"]
+
+#: MAND-2: months before the first day of the election month (présidentielle: one year).
+COLLECTION_MONTHS: dict[str, int] = {"presidentielle": 12}
+_DEFAULT_MONTHS = 6
+
+
+def first_day_months_before(day: date, months: int) -> date:
+    """First day of the month ``months`` months before the month of ``day``.
+
+    >>> first_day_months_before(date(2026, 3, 15), 6)
+    datetime.date(2025, 9, 1)
+    """
+    index = day.year * 12 + (day.month - 1) - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def legal_window_start(election_kind: str, round1: date) -> date:
+    """MAND-2: first day of the month six (présidentielle: twelve) months before the election month.
+
+    Municipales 15 March 2026 → 1 September 2025.
+    """
+    return first_day_months_before(round1, COLLECTION_MONTHS.get(election_kind, _DEFAULT_MONTHS))
+
+
+def format_date(day: date) -> str:
+    """French short date: ``01/09/2025``."""
+    return day.strftime("%d/%m/%Y")

@@ -1,0 +1,59 @@
+"""Reading a site's content folder, cached until a file in it changes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.content import ContentError, Page, SiteConfig, load_pages, load_site_config
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    root: Path
+    config: SiteConfig
+    pages: dict[str, Page]  # published pages by slug
+    drafts: dict[str, Page]
+    errors: tuple[ContentError, ...]
+
+    def news(self) -> list[Page]:
+        items = [p for p in self.pages.values() if p.kind == "actualite"]
+        return sorted(items, key=lambda p: (p.date is not None, p.date, p.slug), reverse=True)
+
+    def menu(self) -> list[Page]:
+        items = [p for p in self.pages.values() if p.menu_order is not None]
+        return sorted(items, key=lambda p: (p.menu_order, p.title))
+
+
+_cache: dict[Path, tuple[tuple[int, int], SiteContent]] = {}
+_lock = threading.Lock()
+
+
+def _signature(root: Path) -> tuple[int, int]:
+    """Cheap change detector: newest mtime and file count under the folder."""
+    newest, count = 0, 0
+    for path in root.rglob("*"):
+        if path.suffix in {".md", ".toml"}:
+            stat = path.stat()
+            newest = max(newest, stat.st_mtime_ns)
+            count += 1
+    return newest, count
+
+
+def site_content(root: Path) -> SiteContent:
+    root = root.resolve()
+    signature = _signature(root)
+    with _lock:
+        cached = _cache.get(root)
+        if cached and cached[0] == signature:
+            return cached[1]
+    config = load_site_config(root / "site.toml")
+    pages, errors = load_pages(root / "pages")
+    published = {p.slug: p for p in pages if p.status == "published"}
+    drafts = {p.slug: p for p in pages if p.status != "published"}
+    content = SiteContent(root=root, config=config, pages=published, drafts=drafts,
+                          errors=tuple(errors))
+    with _lock:
+        _cache[root] = (signature, content)
+    return content

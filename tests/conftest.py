@@ -1,0 +1,148 @@
+"""Shared fixtures, after Flask's tutorial: ``app``, ``client``, ``runner``, ``auth``.
+
+Every database test runs on SQLite, and on PostgreSQL too when ESTRADE_TEST_POSTGRES_URL is
+set (``make test`` sets it when the local server answers). The schema is always built by
+running the Alembic migrations, never by ``create_all``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from app import create_app
+from app.extensions import db
+
+POSTGRES_URL = os.environ.get("ESTRADE_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
+                      "SECRET_KEY": "migrate"})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_ready(tmp_path_factory: pytest.TempPathFactory) -> str:
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(POSTGRES_URL, tmp_path_factory.mktemp("pg-instance"))
+    return POSTGRES_URL
+
+
+def _truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in db.metadata.sorted_tables]
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "estrade.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_ready")
+    _truncate_all(url)
+    return url
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    application = make_app(database_url, tmp_path)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True) -> Any:
+    from app.accounts.models import User
+
+    user = User(email=email, role=role, active=active)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, Any]:
+    return {role: create_user(f"{role}@example.org", role)
+            for role in ("admin", "editor", "treasurer")}
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str = "admin@example.org", password: str = PASSWORD) -> Any:
+        return self._client.post("/admin/login", data={"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return self._client.post("/admin/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient, users: dict[str, Any]) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo_site(app: Flask) -> Any:
+    """The demo site and its campaign, seeded as ``estrade init`` does."""
+    from app.cli import _seed_demo
+
+    _seed_demo(app)
+    from app.sites.models import Site
+
+    return db.session.scalar(sa.select(Site).where(Site.slug == "demo"))
