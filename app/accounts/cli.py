@@ -75,3 +75,7 @@ def list_users() -> None:
     for user in users:
         state = "actif" if user.active else "désactivé"
         click.echo(f"{user.email}\t{user.role}\t{state}")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(users_cli)

@@ -72,3 +72,8 @@ def load(slug: str, file: Path) -> None:
     mandataire = campaign.mandataire_name or "aucun (les dons restent fermés : MAND-1)"
     click.echo(f"Campagne chargée pour « {slug} » : élection « {campaign.election.name} », "
                f"mandataire {mandataire}.")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(sites_cli)
+    cli.add_command(campaign_cli)
