@@ -1,0 +1,449 @@
+"""Site content: ``site.toml``, pages (YAML front matter + Markdown) and their rendering.
+
+Pure: no Flask, SQLAlchemy or Stripe. ``content/<site>/`` holds ``site.toml`` and
+``pages/**/*.md``. One bad page never takes the site down: :func:`load_pages` reports it as a
+:class:`ContentError` (French message, file and line) and carries on with the others.
+
+Rendering (:func:`render_markdown`): blocks are cut out first and replaced by placeholders; the
+Markdown is converted, sanitised (:mod:`app.core.sanitize`) and given French typography
+(:mod:`app.core.typography`); then each placeholder becomes the block renderer's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import threading
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+
+from app.core.blocks import Block, RawBlock, split_blocks, validate_block
+from app.core.sanitize import is_safe_media_path, is_safe_url, render_block_fallback, sanitize_html
+from app.core.typography import french_typography
+
+PAGE_KINDS = ("page", "actualite", "programme")
+PAGE_STATUSES = ("published", "draft")
+
+
+class ContentError(Exception):
+    """A content problem for staff: ``str()`` is ``fichier pages/x.md, ligne 3 : …``."""
+
+    def __init__(self, path: Path, line: int | None, message: str, display: str | None = None):
+        self.path = path
+        self.line = line
+        self.message = message
+        self.display = display or path.as_posix()
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"fichier {self.display}" + (f", ligne {self.line}" if self.line else "")
+        return f"{where} : {self.message}"
+
+
+# --------------------------------------------------------------------------------------------
+# site.toml
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Hebergeur:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str = ""
+    language: str = "fr"
+    base_url: str = ""
+    navigation: tuple[NavItem, ...] = ()
+    social: dict[str, str] = field(default_factory=dict)
+    directeur_publication: str = ""
+    hebergeur: Hebergeur = Hebergeur()
+    theme_name: str = "base"
+    theme_settings: dict[str, Any] = field(default_factory=dict)
+    donation_presets: tuple[int, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def legal_warnings(self) -> list[str]:
+        """Missing legal notices (LCEN art. 6: publisher and host must be named)."""
+        missing = []
+        if not self.directeur_publication:
+            missing.append("[legal] directeur_publication : le directeur de la publication "
+                           "doit figurer dans les mentions légales")
+        if not (self.hebergeur.name and self.hebergeur.address and self.hebergeur.phone):
+            missing.append("[legal.hebergeur] : nom, adresse et téléphone de l’hébergeur "
+                           "doivent figurer dans les mentions légales")
+        return missing
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """Best-effort line of ``key =`` (or ``[key]``) in a TOML or YAML text."""
+    if not key:
+        return None
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}\s*[=:]|\[+\s*{re.escape(key)}\s*\]+)", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_site_config(path: Path) -> SiteConfig:
+    """Read ``site.toml``; raise :class:`ContentError` with a French message on any problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(path, None, f"lecture impossible ({exc})", path.name) from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        line = int(found.group(1)) if found else text.count("\n") + 1
+        raise ContentError(path, line, f"TOML invalide ({detail})", path.name) from exc
+
+    def fail(key: str, message: str, table: str = "") -> ContentError:
+        line = _key_line(text, key) or (_key_line(text, table) if table else None)
+        return ContentError(path, line, message, path.name)
+
+    def text_of(table: dict[str, Any], key: str, where: str = "", required: bool = False) -> str:
+        """A text value; ``where`` (a table name) locates the error when the key is absent."""
+        value, label = table.get(key, ""), f"{where}.{key}" if where else key
+        if not isinstance(value, str):
+            raise fail(key, f"« {label} » doit être un texte entre guillemets", where)
+        if required and not value.strip():
+            raise fail(key if key in table else where, f"« {label} » est obligatoire")
+        return value.strip()
+
+    for table in ("social", "legal", "theme", "donations"):
+        if not isinstance(raw.get(table, {}), dict):
+            raise fail(table, f"[{table}] doit être une table")
+    legal, theme, donations = raw.get("legal", {}), raw.get("theme", {}), raw.get("donations", {})
+    base_url = text_of(raw, "base_url")
+    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
+        raise fail("base_url", f"base_url « {base_url} » doit commencer par https://")
+    navigation = raw.get("navigation", [])
+    if not isinstance(navigation, list) or not all(isinstance(n, dict) for n in navigation):
+        raise fail("navigation", "[[navigation]] doit être une liste d’entrées label/url")
+    nav = tuple(NavItem(text_of(n, "label", "navigation", True),
+                        text_of(n, "url", "navigation", True)) for n in navigation)
+    for item in nav:
+        if not is_safe_url(item.url):
+            raise fail("navigation", f"lien de menu « {item.url} » refusé")
+    social = raw.get("social", {})
+    for name, url in social.items():
+        if not isinstance(url, str) or not url.startswith("https://"):
+            raise fail(name, f"[social] {name} : adresse https:// attendue")
+    hebergeur = legal.get("hebergeur", {})
+    if not isinstance(hebergeur, dict):
+        raise fail("hebergeur", "[legal.hebergeur] doit être une table (name, address, phone)")
+    presets = donations.get("presets", donations.get("montants", []))
+    if not isinstance(presets, list) or not all(
+        isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in presets
+    ):
+        raise fail("presets", "[donations] presets doit être une liste d’euros entiers positifs, "
+                   "par exemple [20, 50, 100]")
+    settings = theme.get("settings", {})
+    if not isinstance(settings, dict):
+        raise fail("settings", "[theme.settings] doit être une table")
+    return SiteConfig(
+        title=text_of(raw, "title", required=True),
+        description=text_of(raw, "description"),
+        language=text_of(raw, "language") or "fr",
+        base_url=base_url.rstrip("/"),
+        navigation=nav,
+        social=dict(social),
+        directeur_publication=text_of(legal, "directeur_publication", "legal"),
+        hebergeur=Hebergeur(*(text_of(hebergeur, k, "hebergeur") for k in ("name", "address",
+                                                                          "phone"))),
+        theme_name=text_of(theme, "name", "theme") or "base",
+        theme_settings=dict(settings),
+        donation_presets=tuple(presets),
+        raw=raw,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+
+
+@dataclass(frozen=True)
+class Page:
+    source: Path
+    slug: str
+    title: str
+    description: str = ""
+    date: dt.date | None = None
+    kind: str = "page"
+    menu_order: int | None = None
+    image: str = ""
+    status: str = "published"
+    body: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    body_line: int = 1
+    text: str = field(default="", repr=False, compare=False)  # the whole source file
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date is reported with its line."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KNOWN_KEYS = {"title", "slug", "description", "date", "kind", "menu_order", "image", "status"}
+
+
+def slugify(value: str) -> str:
+    """``"Écologie & Climat"`` → ``"ecologie-climat"``."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def slug_from_path(path: Path, pages_root: Path) -> str:
+    """``pages/programme/ecologie.md`` → ``programme/ecologie``; ``index.md`` → its folder."""
+    relative = path.relative_to(pages_root) if path.is_relative_to(pages_root) else Path(path.name)
+    parts = [slugify(p) for p in relative.with_suffix("").parts]
+    if parts and parts[-1] == "index":
+        parts.pop()
+    return "/".join(p for p in parts if p)
+
+
+def _front_matter(text: str, fail: Callable[[int | None, str], ContentError]) -> tuple[
+    dict[str, Any], dict[str, int], int
+]:
+    """Return (front matter, line of each key, line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise fail(1, "en-tête manquant : le fichier doit commencer par une ligne « --- », "
+                   "suivie de « title: … » et d’une autre ligne « --- »")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in {"---", "..."}), None)
+    if end is None:
+        raise fail(1, "en-tête jamais fermé : ajoutez une ligne « --- » après « title: … »")
+    loader = _FrontMatterLoader("\n".join(lines[1:end]))
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise fail(mark.line + 2 if mark else 1, f"en-tête YAML invalide ({exc.problem})") from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        raise fail(1, f"en-tête YAML invalide ({exc})") from exc
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode | None):
+        raise fail(2, "l’en-tête doit être une suite de lignes « clé: valeur »")
+    key_lines = {
+        k.value: k.start_mark.line + 2 for k, _ in (node.value if node else [])
+        if isinstance(k, yaml.ScalarNode)
+    }
+    return data, key_lines, end + 2
+
+
+def parse_page(path: Path, text: str, pages_root: Path) -> Page:
+    """Parse one page file; raise :class:`ContentError` (French, with the line) if it is bad."""
+    display = path.relative_to(pages_root.parent).as_posix() if path.is_relative_to(
+        pages_root.parent) else path.as_posix()
+
+    def fail(line: int | None, message: str) -> ContentError:
+        return ContentError(path, line, message, display)
+
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    meta, key_lines, body_line = _front_matter(text, fail)
+
+    def text_field(key: str, required: bool = False) -> str:
+        value = meta.get(key)
+        if value is None or value == "":
+            if required:
+                raise fail(key_lines.get(key, 2), f"« {key} » est obligatoire (le titre de la "
+                           "page, par exemple « title: Notre programme »)")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise fail(key_lines.get(key), f"« {key} » doit être un texte")
+        return str(value).strip()
+
+    title = text_field("title", required=True)
+    slug = slug_from_path(path, pages_root)
+    if "slug" in meta:
+        slug = text_field("slug").strip("/")
+        if slug and not _SLUG.match(slug):
+            raise fail(key_lines["slug"], f"adresse (slug) « {slug} » invalide : minuscules "
+                       "sans accents, chiffres et tirets (programme/ecologie)")
+    date = None
+    if meta.get("date") not in (None, ""):
+        raw_date = text_field("date")
+        try:
+            date = dt.date.fromisoformat(raw_date) if _DATE.match(raw_date) else None
+        except ValueError:
+            date = None
+        if date is None:
+            raise fail(key_lines.get("date"), f"date « {raw_date} » invalide : format attendu "
+                       "AAAA-MM-JJ, par exemple 2026-03-15")
+    kind = text_field("kind").replace("é", "e") or "page"
+    if kind not in PAGE_KINDS:
+        raise fail(key_lines.get("kind"), f"type de page (kind) « {kind} » inconnu : choisissez "
+                   f"parmi {', '.join(PAGE_KINDS)}")
+    status = text_field("status") or "published"
+    if status not in PAGE_STATUSES:
+        raise fail(key_lines.get("status"), f"statut (status) « {status} » inconnu : choisissez "
+                   "published (en ligne) ou draft (brouillon)")
+    menu_order = meta.get("menu_order")
+    if menu_order is not None and (isinstance(menu_order, bool) or not isinstance(menu_order, int)):
+        raise fail(key_lines.get("menu_order"), "menu_order doit être un nombre entier "
+                   "(position dans le menu) ou être absent")
+    image = text_field("image")
+    if image and not is_safe_media_path(image):
+        raise fail(key_lines.get("image"), f"image « {image} » refusée : indiquez un fichier du "
+                   "site, par exemple media/partage.jpg")
+    return Page(
+        source=path, slug=slug, title=title, description=text_field("description"), date=date,
+        kind=kind, menu_order=menu_order, image=image, status=status,
+        body="\n".join(text.split("\n")[body_line - 1 :]),
+        meta={k: v for k, v in meta.items() if k not in _KNOWN_KEYS},
+        body_line=body_line, text=text,
+    )
+
+
+def load_pages(pages_root: Path) -> tuple[list[Page], list[ContentError]]:
+    """Read every ``*.md`` under ``pages_root`` (hidden files skipped), sorted by path.
+
+    Bad pages and slug collisions are returned as errors and left out; the others load.
+    Drafts are returned too (``status == "draft"``): filtering is the caller's choice.
+    """
+    errors: list[ContentError] = []
+    if not pages_root.is_dir():
+        return [], [ContentError(pages_root, None, "dossier des pages introuvable")]
+    parsed: list[Page] = []
+    files = sorted(pages_root.rglob("*.md"), key=lambda p: p.relative_to(pages_root).as_posix())
+    for path in files:
+        display = path.relative_to(pages_root.parent).as_posix()
+        if any(part.startswith((".", "_")) for part in path.relative_to(pages_root).parts):
+            continue
+        try:
+            parsed.append(parse_page(path, path.read_text(encoding="utf-8"), pages_root))
+        except ContentError as exc:
+            errors.append(exc)
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(ContentError(path, None, f"lecture impossible ({exc})", display))
+    # On a collision, the page whose file name gives the slug keeps it over a page that claims
+    # it with ``slug:``; otherwise the first file in path order keeps it.
+    owners: dict[str, Page] = {}
+    for page in sorted(parsed, key=lambda p: p.slug != slug_from_path(p.source, pages_root)):
+        other = owners.setdefault(page.slug, page)
+        if other is not page:
+            errors.append(ContentError(
+                page.source, _key_line(page.text, "slug") or 1, f"adresse « /{page.slug} » déjà "
+                f"utilisée par {other.source.relative_to(pages_root.parent).as_posix()} : "
+                "changez le nom du fichier ou le slug",
+                page.source.relative_to(pages_root.parent).as_posix()))
+    pages = [page for page in parsed if owners[page.slug] is page]
+    return pages, errors
+
+
+def page_fingerprint(page: Page) -> str:
+    """sha256 of the page's source text, for render caches."""
+    return hashlib.sha256(page.text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: str = ""
+    toc_tokens: list[dict[str, Any]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_EXTENSIONS = ["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
+               "tables", "sane_lists", "smarty"]
+_CONFIGS: dict[str, dict[str, Any]] = {
+    "tables": {"use_align_attribute": True},
+    "footnotes": {"BACKLINK_TITLE": "Retour à la note %d dans le texte"},
+    "smarty": {"smart_angled_quotes": True, "substitutions": {
+        "left-double-quote": "&laquo;&#160;", "right-double-quote": "&#160;&raquo;"}},
+}
+_local = threading.local()
+
+
+def _converter(with_toc: bool) -> markdown.Markdown:
+    """A per-thread, reusable Markdown converter (they are not thread-safe)."""
+    name = "page" if with_toc else "fragment"
+    md = getattr(_local, name, None)
+    if md is None:
+        md = markdown.Markdown(extensions=_EXTENSIONS + (["toc"] if with_toc else []),
+                               extension_configs=_CONFIGS, output_format="html")
+        setattr(_local, name, md)
+    return md.reset()
+
+
+def render_fragment(text: str) -> str:
+    """Markdown → sanitised HTML with French typography (no blocks, no table of contents)."""
+    return french_typography(sanitize_html(_converter(False).convert(text))).strip()
+
+
+def render_markdown(
+    text: str, block_renderer: Callable[[Block], str] | None = None, *, first_line: int = 1
+) -> Rendered:
+    """Render a page body. Never raises on content; problems become French ``warnings``.
+
+    ``first_line`` is the line of ``text`` in its file (``Page.body_line``) so that warnings
+    cite file lines. ``block_renderer`` output is trusted (autoescaped theme templates).
+    """
+    nonce = secrets.token_hex(8)
+    chunks: list[str] = []
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    for part in split_blocks(text.replace("\r\n", "\n"), first_line):
+        if isinstance(part, RawBlock):
+            block = validate_block(part, render_fragment)
+            blocks.append(block)
+            if block.error:
+                warnings.append(f"ligne {block.line} : bloc « {block.name} » : {block.error}")
+            warnings.extend(f"ligne {block.line} : bloc « {block.name} » : {w}"
+                            for w in block.warnings)
+            chunks.append(f"\n\nzzblock{nonce}n{len(blocks) - 1}zz\n\n")
+        else:
+            chunks.append(part)
+    md = _converter(True)
+    body = french_typography(sanitize_html(md.convert("\n".join(chunks))))
+    toc = french_typography(sanitize_html(getattr(md, "toc", "")))
+
+    def place(match: re.Match[str]) -> str:
+        block = blocks[int(match.group(1))]
+        if block_renderer is None:
+            return render_block_fallback(block)
+        try:
+            return block_renderer(block)
+        except Exception as exc:  # a theme bug must not take the page down
+            warnings.append(f"ligne {block.line} : bloc « {block.name} » impossible à afficher "
+                            f"({type(exc).__name__})")
+            return render_block_fallback(block)
+
+    html = re.sub(rf"(?:<p>)?zzblock{nonce}n(\d+)zz(?:</p>)?", place, body)
+    return Rendered(html, toc, list(getattr(md, "toc_tokens", [])), blocks, warnings)

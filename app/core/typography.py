@@ -1,0 +1,80 @@
+"""French typography for rendered HTML: non-breaking spaces where French requires them.
+
+Only text nodes are touched; tags, attribute values and the content of ``code``, ``pre``,
+``kbd``, ``samp``, ``script``, ``style`` and ``textarea`` are left as they are. The
+transformation is idempotent: ``french_typography(french_typography(x)) == french_typography(x)``.
+
+Rules:
+- narrow no-break space (U+202F) before ``;``, ``!`` and ``?``;
+- no-break space (U+00A0) before ``:`` and inside « guillemets »;
+- an existing space is replaced; a space is inserted after a word only when the punctuation
+  ends the word (followed by a space, a closing guillemet or the end of the text), so URLs,
+  times (``10:30``), ratios and ``?x=1`` stay intact;
+- numbers like ``1 000`` are left untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+_SKIP_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
+_SPACES = "[ \u00a0\u202f\u2009\t]"
+
+# A tag (attribute values may contain ">"), a comment, a doctype or CDATA.
+_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>"
+    r"|</?([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.DOTALL,
+)
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Existing space(s) before the punctuation become the right no-break space.
+    (re.compile(_SPACES + r"+([;!?])"), NNBSP + r"\1"),
+    (re.compile(_SPACES + r"+(:)"), NBSP + r"\1"),
+    # Punctuation glued to a word and ending it: insert the space.
+    (re.compile(r"(?<=[^\W_])([;!?]+)(?=[\s»)]|$)"), NNBSP + r"\1"),
+    (re.compile(r"(?<=[^\W_])(:)(?=[\s»]|$)"), NBSP + r"\1"),
+    # Guillemets.
+    (re.compile(r"«\s*"), "«" + NBSP),
+    (re.compile(r"\s*»"), NBSP + "»"),
+)
+
+
+def french_text(text: str) -> str:
+    """Apply the French spacing rules to plain text (no HTML)."""
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _fix_text_node(raw: str) -> str:
+    if not any(ch in raw for ch in ";!?:«»"):
+        return raw
+    text = html.unescape(raw)
+    fixed = french_text(text)
+    if fixed == text:
+        return raw
+    return html.escape(fixed, quote=False)
+
+
+def french_typography(fragment: str) -> str:
+    """Apply :func:`french_text` to the text nodes of an HTML fragment."""
+    out: list[str] = []
+    skip_depth = 0
+    pos = 0
+    for match in _TOKEN.finditer(fragment):
+        text = fragment[pos : match.start()]
+        out.append(text if skip_depth else _fix_text_node(text))
+        token = match.group(0)
+        out.append(token)
+        name = (match.group(1) or "").lower()
+        if name in _SKIP_TAGS and not token.endswith("/>"):
+            skip_depth = max(0, skip_depth - 1) if token.startswith("</") else skip_depth + 1
+        pos = match.end()
+    tail = fragment[pos:]
+    out.append(tail if skip_depth else _fix_text_node(tail))
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Donations: the public form, the Stripe gateway and the webhook handler."""
