@@ -56,13 +56,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Import models so Alembic and relationships see every table.
     from app import audit  # noqa: F401
-    from app.accounts import models as _accounts  # noqa: F401
-    from app.sites import models as _sites  # noqa: F401
-
     from app.accounts import bp as accounts_bp
     from app.accounts import init_app as init_accounts
+    from app.accounts import models as _accounts  # noqa: F401
     from app.site import bp as site_bp
     from app.site import init_app as init_site
+    from app.sites import models as _sites  # noqa: F401
 
     init_accounts(app)
     app.register_blueprint(accounts_bp)

@@ -70,9 +70,9 @@ def _ensure_instance_config(app: Flask) -> bool:
 
 
 def _seed_demo(app: Flask) -> str:
+    from app.extensions import db
     from app.sites.models import Site
     from app.sites.service import create_site, load_campaign, parse_campaign_file
-    from app.extensions import db
 
     if db.session.scalar(select(Site).where(Site.slug == "demo")):
         return "Site de démonstration déjà présent : conservé tel quel."
