@@ -21,6 +21,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from app import create_app
 from app.extensions import db
 
+pytest_plugins = ["tests.support.stripe_fixtures"]
+
 POSTGRES_URL = os.environ.get("ESTRADE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 PASSWORD = "correct-horse-battery-staple"

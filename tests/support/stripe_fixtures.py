@@ -1,0 +1,1 @@
+"""Stripe test fixtures (localstripe server, signed events, recording client)."""
