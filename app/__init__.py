@@ -55,10 +55,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
 
     # Import models so Alembic and relationships see every table.
-    from app import audit  # noqa: F401
+    from app import audit, dbutil  # noqa: F401
     from app.accounts import bp as accounts_bp
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
+    from app.ledger import models as _ledger  # noqa: F401
     from app.site import bp as site_bp
     from app.site import init_app as init_site
     from app.sites import models as _sites  # noqa: F401

@@ -75,7 +75,6 @@ def load_config(app: Any, overrides: dict[str, Any] | None = None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.from_pyfile("config.py", silent=True)
     for setting in SETTINGS:
@@ -86,6 +85,11 @@ def load_config(app: Any, overrides: dict[str, Any] | None = None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "estrade.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in app.config:
+        from app.dbutil import engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+            app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         # No secret yet (before `estrade init`): an ephemeral one keeps the app usable,
         # sessions simply do not survive a restart.

@@ -1,0 +1,75 @@
+"""Database plumbing: SQLite pragmas and write locks, and the donor/campaign lock helper.
+
+The cap check and the write must happen under one lock (design.md: PostgreSQL
+``SELECT … FOR UPDATE``, SQLite ``BEGIN IMMEDIATE``). pysqlite's own transaction handling is
+switched off so that SQLAlchemy's "begin" event can emit the BEGIN we choose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
+
+SQLITE_BEGIN_OPTION = "estrade_sqlite_begin"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    with contextlib.suppress(Exception):  # in-memory databases have no WAL: harmless
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn: Any) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+WRITE_TX = "estrade_write_tx"
+
+
+def begin_write(session: Any) -> None:
+    """Make sure the session's transaction holds SQLite's write lock (BEGIN IMMEDIATE).
+
+    A read-only transaction already open on SQLite is committed first (it wrote nothing), so
+    that the cap check reads under the lock. On PostgreSQL rows are locked with
+    ``with_for_update()`` instead, and the open transaction is kept.
+    """
+    real = session() if isinstance(session, scoped_session) else session
+    if real.get_bind().dialect.name != "sqlite":
+        return
+    if real.in_transaction():
+        if real.info.get(WRITE_TX):
+            return
+        if real.new or real.dirty or real.deleted:
+            raise RuntimeError("begin_write() after unflushed changes: call it first")
+        real.commit()
+    real.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    real.info[WRITE_TX] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write_tx(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITE_TX, None)
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    return options

@@ -1,0 +1,1 @@
+"""The append-only finance ledger: every euro, whatever the channel, lands here once."""

@@ -1,0 +1,94 @@
+"""Donor identity work for the treasurer: likely duplicates and merges (the cap follows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import audit
+from app.core.donors import likely_duplicates
+from app.core.money import format_cents
+from app.core.rules import donor_cap
+from app.extensions import db
+from app.ledger.facts import campaign_facts
+from app.ledger.models import ComplianceFlag, Donor, DonorMerge, LedgerEntry
+from app.ledger.service import (
+    DONOR_KINDS,
+    LedgerError,
+    canonical_id,
+    donor_group,
+    donor_total,
+    lock_donor,
+    unresolved_flags,
+)
+from app.sites.models import Campaign
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    kept_id: int
+    merged_id: int
+    total_cents: int
+    flagged_cents: int
+    message: str
+
+
+def duplicates_for(election_id: int):  # type: ignore[no-untyped-def]
+    donors = db.session.scalars(select(Donor).where(Donor.election_id == election_id,
+                                                    Donor.merged_into_id.is_(None))).all()
+    rows = [(d.id, d.nom, d.prenom, d.code_postal, d.adresse) for d in donors]
+    return likely_duplicates(rows)
+
+
+def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str,
+                 commit: bool = True) -> MergeResult:
+    """Record that two donor records are one person. The DON-2 cap then covers both; any
+    excess is flagged for refund (DON-16) on the group's latest gift."""
+    from app.dbutil import begin_write
+
+    begin_write(db.session)
+    kept, merged = db.session.get(Donor, kept_id), db.session.get(Donor, merged_id)
+    if kept is None or merged is None:
+        raise LedgerError("Donateur inconnu.")
+    if kept.election_id != merged.election_id:
+        raise LedgerError("Ces donateurs relèvent d'élections différentes : pas de fusion.")
+    root_kept, root_merged = canonical_id(kept_id), canonical_id(merged_id)
+    if root_kept == root_merged:
+        raise LedgerError("Ces deux fiches désignent déjà la même personne.")
+    for root in sorted((root_kept, root_merged)):  # fixed order: no deadlock
+        lock_donor(root)
+    db.session.get(Donor, root_merged).merged_into_id = root_kept
+    db.session.add(DonorMerge(kept_id=root_kept, merged_id=root_merged, by_id=by_id,
+                              reason=reason))
+    group = donor_group(root_kept)
+    total = donor_total(kept.election_id, group)
+    flagged = _flag_excess(kept.election_id, group, total)
+    audit.record("donor.merge", object_type="Donor", object_id=root_kept,
+                 merged=root_merged, reason=reason, flagged_cents=flagged)
+    if commit:
+        db.session.commit()
+    message = f"Fiches fusionnées : total de la personne {format_cents(total)}."
+    if flagged:
+        message += (f" Dépassement du plafond : {format_cents(flagged)} à rembourser "
+                    "(DON-2, DON-16).")
+    return MergeResult(root_kept, root_merged, total, flagged, message)
+
+
+def _flag_excess(election_id: int, group: list[int], total: int) -> int:
+    latest = db.session.scalar(select(LedgerEntry).where(
+        LedgerEntry.election_id == election_id, LedgerEntry.donor_id.in_(group),
+        LedgerEntry.kind.in_(DONOR_KINDS[:2])).order_by(LedgerEntry.on.desc(),
+                                                        LedgerEntry.id.desc()).limit(1))
+    if latest is None:
+        return 0
+    cap = donor_cap(campaign_facts(db.session.get(Campaign, latest.campaign_id)))
+    excess = total - unresolved_flags(group) - cap
+    if excess <= 0:
+        return 0
+    db.session.add(ComplianceFlag(
+        entry_id=latest.id, campaign_id=latest.campaign_id, rule="DON-2", amount_cents=excess,
+        message=(f"À rembourser (DON-16) : après fusion de fiches, les dons de cette personne "
+                 f"dépassent de {format_cents(excess)} le plafond de {format_cents(cap)} "
+                 "par élection (DON-2).")))
+    return excess

@@ -1,0 +1,122 @@
+"""Entries other than gifts: refunds to donors, fees, expenses, reversals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.core.chain import signed_amount
+from app.core.money import format_cents
+from app.dbutil import begin_write
+from app.extensions import db
+from app.ledger.models import ComplianceFlag, LedgerEntry
+from app.ledger.service import LedgerError, _lock_campaign, append_entry, find_by_source, lock_donor
+from app.timeutil import utcnow
+
+
+def refunded_so_far(entry_id: int) -> int:
+    total = db.session.scalar(select(func.sum(LedgerEntry.amount_cents)).where(
+        LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "refund"))
+    return int(total or 0)
+
+
+def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str | None,
+                  reason: str, recorded_by_id: int | None = None,
+                  details: dict[str, Any] | None = None, commit: bool = True) -> LedgerEntry:
+    """Money given back to a donor (DON-16, R39-1-1: traced). Resolves DON-16 flags it covers.
+
+    Idempotent on ``source_ref`` (e.g. the Stripe refund id).
+    """
+    begin_write(db.session)
+    try:
+        if source_ref and (existing := find_by_source(source_ref)) is not None:
+            return existing
+        original = db.session.get(LedgerEntry, entry_id)
+        if original is None or original.kind not in ("donation", "in_kind"):
+            raise LedgerError("Seul un don peut être remboursé.")
+        if original.donor_id is not None:
+            lock_donor(original.donor_id)
+        campaign = _lock_campaign(original.campaign_id)
+        left = original.amount_cents - refunded_so_far(original.id)
+        if amount_cents > left:
+            raise LedgerError(f"Remboursement de {format_cents(amount_cents)} supérieur au "
+                              f"montant restant du don ({format_cents(left)}).")
+        refund = append_entry(
+            campaign, kind="refund", amount_cents=amount_cents, on=on, method=original.method,
+            donor=original.donor, source_ref=source_ref, related=original,
+            recorded_by_id=recorded_by_id, reason=reason, details=details)
+        _resolve_flags(original.id, refund)
+        if commit:
+            db.session.commit()
+        return refund
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _resolve_flags(entry_id: int, refund: LedgerEntry) -> None:
+    """Flags on the refunded gift are resolved once refunds cover their amount."""
+    covered = refunded_so_far(entry_id)
+    flags = db.session.scalars(select(ComplianceFlag).where(
+        ComplianceFlag.entry_id == entry_id).order_by(ComplianceFlag.id)).all()
+    for flag in flags:
+        if flag.resolved_entry_id is None and covered >= flag.amount_cents:
+            flag.resolved_entry_id = refund.id
+            flag.resolved_at = utcnow()
+        covered -= flag.amount_cents
+
+
+def record_entry(campaign_id: int, *, kind: str, amount_cents: int, on: date,
+                 method: str | None = None, source_ref: str | None = None,
+                 related_id: int | None = None, reason: str = "",
+                 recorded_by_id: int | None = None, details: dict[str, Any] | None = None,
+                 commit: bool = True) -> LedgerEntry:
+    """Fees, expenses, apport personnel, loans… (no donor cap involved). Idempotent."""
+    if kind in ("donation", "in_kind", "collection", "refund"):
+        raise LedgerError("Utilisez l'enregistrement des dons ou des remboursements.")
+    begin_write(db.session)
+    try:
+        if source_ref and (existing := find_by_source(source_ref)) is not None:
+            return existing
+        campaign = _lock_campaign(campaign_id)
+        related = db.session.get(LedgerEntry, related_id) if related_id else None
+        entry = append_entry(campaign, kind=kind, amount_cents=amount_cents, on=on,
+                             method=method, source_ref=source_ref, related=related,
+                             recorded_by_id=recorded_by_id, reason=reason, details=details)
+        if commit:
+            db.session.commit()
+        return entry
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int | None,
+                  source_ref: str | None = None, commit: bool = True) -> LedgerEntry:
+    """A correction: an entry cancelling another one (entries are never edited)."""
+    if not reason.strip():
+        raise LedgerError("Une annulation doit être motivée.")
+    begin_write(db.session)
+    try:
+        original = db.session.get(LedgerEntry, entry_id)
+        if original is None or original.kind == "reversal":
+            raise LedgerError("Écriture introuvable ou déjà une annulation.")
+        if db.session.scalar(select(LedgerEntry.id).where(
+                LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "reversal")):
+            raise LedgerError("Cette écriture a déjà été annulée.")
+        if original.donor_id is not None:
+            lock_donor(original.donor_id)
+        campaign = _lock_campaign(original.campaign_id)
+        entry = append_entry(
+            campaign, kind="reversal",
+            amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
+            method=original.method, donor=original.donor, source_ref=source_ref,
+            related=original, recorded_by_id=recorded_by_id, reason=reason)
+        if commit:
+            db.session.commit()
+        return entry
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -1,0 +1,36 @@
+"""Ledger fixtures: the demo campaign and helpers to give."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from app.ledger.service import DonorIdentity, GiftInput, record_gift
+
+IN_WINDOW = date(2026, 11, 15)  # demo campaign: collection from 2026-10-01 to 2027-05-21
+
+
+def identity(nom: str = "Martin", prenom: str = "Alice", **extra: Any) -> DonorIdentity:
+    fields = {"civilite": "Mme", "adresse": "3 rue des Lilas", "code_postal": "72000",
+              "commune": "Le Mans", "pays": "France", "nationalite": "française"}
+    fields.update(extra)
+    return DonorIdentity(nom=nom, prenom=prenom, **fields)
+
+
+@pytest.fixture
+def campaign(demo_site) -> Any:
+    return demo_site.campaign
+
+
+@pytest.fixture
+def give(campaign):  # type: ignore[no-untyped-def]
+    def give(amount_cents: int, *, who: DonorIdentity | None = None, method: str = "cheque",
+             on: date = IN_WINDOW, ref: str | None = None, campaign_id: int | None = None,
+             enforce: bool = True, **kw: Any):  # type: ignore[no-untyped-def]
+        return record_gift(GiftInput(
+            campaign_id=campaign_id or campaign.id, amount_cents=amount_cents, on=on,
+            method=method, identity=who if who is not None else identity(),
+            source_ref=ref, **kw), enforce=enforce)
+    return give

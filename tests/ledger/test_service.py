@@ -1,0 +1,129 @@
+"""Booking gifts through the ledger service against a real database."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from app.extensions import db
+from app.ledger.donors import merge_donors
+from app.ledger.entries import record_entry, record_refund, reverse_entry
+from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
+from app.ledger.service import accepted_total
+from app.ledger.verify import verify_all
+from app.sites.service import create_site, load_campaign, parse_campaign_file
+from tests.ledger.conftest import identity
+
+
+def test_cap_boundary_is_exact(give) -> None:
+    assert give(400_000).status == "accepted"
+    assert give(60_000).status == "accepted"  # 4 600,00 €
+    refused = give(1)  # 4 600,01 €
+    assert refused.status == "refused" and "DON-2" in refused.decision.rules
+    assert "0,00" in " ".join(refused.decision.messages)
+    assert db.session.scalar(select(sa.func.count(LedgerEntry.id))) == 2
+
+
+def test_refused_gift_writes_nothing_not_even_the_donor(give) -> None:
+    outcome = give(500_000, who=identity("Nouveau", "Donateur"))
+    assert outcome.status == "refused"
+    assert db.session.scalar(select(sa.func.count(Donor.id))) == 0
+
+
+def test_cash_over_150_refused(give) -> None:
+    assert give(15_000, method="especes").status == "accepted"
+    out = give(15_001, method="especes", who=identity("Autre"))
+    assert out.status == "refused" and "DON-4" in out.decision.rules
+
+
+def test_same_source_ref_books_once(give) -> None:
+    first = give(10_000, ref="cheque:1234")
+    again = give(10_000, ref="cheque:1234")
+    assert first.status == "accepted" and again.duplicate
+    assert again.entry_id == first.entry_id
+
+
+def test_cap_is_shared_across_sites_of_the_same_election(give, campaign, app) -> None:
+    other = create_site("voisine", "Liste voisine")
+    spec = parse_campaign_file(Path(app.config["ESTRADE_CONTENT_DIR"]) / "demo/campaign.toml")
+    load_campaign(other, spec)
+    db.session.commit()
+    assert other.campaign.election_id == campaign.election_id
+    assert give(300_000).status == "accepted"
+    out = give(200_000, campaign_id=other.campaign.id)
+    assert out.status == "refused" and "vous pouvez encore donner 1 600,00" in " ".join(
+        out.decision.messages).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_refund_frees_room_under_the_cap(give) -> None:
+    first = give(460_000)
+    assert give(10_000).status == "refused"
+    record_refund(first.entry_id, 20_000, on=date(2026, 11, 20), source_ref="ref:1",
+                  reason="Erreur de saisie du donateur")
+    assert give(10_000).status == "accepted"
+
+
+def test_money_already_received_is_flagged_not_lost(give) -> None:
+    give(450_000)
+    out = give(20_000, enforce=False, ref="ch_1")  # e.g. a card payment after a cheque
+    assert out.status == "warning" and out.flagged_cents == 10_000
+    flag = db.session.scalar(select(ComplianceFlag))
+    assert flag.rule == "DON-2" and flag.amount_cents == 10_000
+    donor_id = out.donor_id
+    assert accepted_total(flag.entry.election_id, donor_id) == 460_000
+    record_refund(out.entry_id, 10_000, on=date(2026, 11, 21), source_ref="re_1",
+                  reason="Excédent DON-16")
+    db.session.refresh(flag)
+    assert flag.resolved_entry_id is not None
+    assert accepted_total(flag.entry.election_id, donor_id) == 460_000
+
+
+def test_merge_makes_the_cap_follow(give) -> None:
+    a = give(300_000, who=identity("Dupont", "Jean"))
+    b = give(300_000, who=identity("Dupond", "Jean", adresse="3 rue des lilas bis"))
+    result = merge_donors(a.donor_id, b.donor_id, by_id=None, reason="même personne")
+    assert result.flagged_cents == 140_000
+    assert give(100, who=identity("Dupont", "Jean")).status == "refused"
+
+
+def test_entries_are_append_only(give) -> None:
+    out = give(10_000)
+    entry = db.session.get(LedgerEntry, out.entry_id)
+    entry.amount_cents = 1
+    with pytest.raises(RuntimeError, match="ajout seul"):
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(sa.exc.DatabaseError):  # the database refuses it too
+        db.session.execute(sa.text("UPDATE ledger_entries SET amount_cents = 1"))
+    db.session.rollback()
+
+
+def test_verify_detects_tampering(give, campaign) -> None:
+    give(10_000)
+    give(20_000, who=identity("Durand"))
+    record_entry(campaign.id, kind="fee", amount_cents=150, on=date(2026, 11, 15),
+                 source_ref="fee:1", reason="Frais")
+    reverse_entry(1, reason="Chèque sans provision", on=date(2026, 11, 16), recorded_by_id=None)
+    checks = verify_all()
+    assert [c.problem for c in checks] == [None]
+    assert checks[0].entries == 4 and checks[0].balance_cents == 20_000 - 150
+    _tamper("UPDATE ledger_entries SET amount_cents = 99 WHERE seq = 2")
+    problem = verify_all()[0].problem
+    assert problem is not None and problem.seq == 2
+
+
+def _tamper(sql: str) -> None:
+    """What someone with raw database access could do: drop the guard, edit a row."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        db.session.execute(sa.text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
+    else:
+        db.session.execute(sa.text("DROP TRIGGER ledger_entries_no_update"))
+    db.session.execute(sa.text(sql))
+    if dialect == "postgresql":
+        db.session.execute(sa.text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))
+    db.session.commit()
