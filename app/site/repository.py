@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +17,18 @@ class SiteContent:
     pages: dict[str, Page]  # published pages by slug
     drafts: dict[str, Page]
     errors: tuple[ContentError, ...]
+    newest_mtime_ns: int = 0
 
     def news(self) -> list[Page]:
         items = [p for p in self.pages.values() if p.kind == "actualite"]
         return sorted(items, key=lambda p: (p.date is not None, p.date, p.slug), reverse=True)
 
     def menu(self) -> list[Page]:
-        items = [p for p in self.pages.values() if p.menu_order is not None]
+        items = [p for p in self.pages.values() if p.menu_order]  # 0 = not in the menu
         return sorted(items, key=lambda p: (p.menu_order, p.title))
 
 
+logger = logging.getLogger(__name__)
 _cache: dict[Path, tuple[tuple[int, int], SiteContent]] = {}
 _lock = threading.Lock()
 
@@ -35,7 +38,10 @@ def _signature(root: Path) -> tuple[int, int]:
     newest, count = 0, 0
     for path in root.rglob("*"):
         if path.suffix in {".md", ".toml"}:
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed while we were looking
+                continue
             newest = max(newest, stat.st_mtime_ns)
             count += 1
     return newest, count
@@ -52,8 +58,10 @@ def site_content(root: Path) -> SiteContent:
     pages, errors = load_pages(root / "pages")
     published = {p.slug: p for p in pages if p.status == "published"}
     drafts = {p.slug: p for p in pages if p.status != "published"}
+    for error in errors:
+        logger.warning("%s", error)
     content = SiteContent(root=root, config=config, pages=published, drafts=drafts,
-                          errors=tuple(errors))
+                          errors=tuple(errors), newest_mtime_ns=signature[0])
     with _lock:
         _cache[root] = (signature, content)
     return content

@@ -7,6 +7,7 @@ taken from ``themes/base``.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +16,15 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.site.settings import (
+    ContrastRule,
+    SettingsCheck,
+    SettingSpec,
+    check_settings,
+    parse_contrast_rules,
+    parse_specs,
+)
 
 BASE_THEME = "base"
 
@@ -31,6 +41,8 @@ class Theme:
     description: str
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     parents: tuple[Path, ...] = ()
+    specs: dict[str, SettingSpec] = field(default_factory=dict)
+    contrast: tuple[ContrastRule, ...] = ()
 
     @property
     def search_path(self) -> tuple[Path, ...]:
@@ -57,9 +69,46 @@ def load_theme(themes_dir: str, name: str) -> Theme:
     base = root / BASE_THEME
     parents = () if name == BASE_THEME else (base,)
     settings = dict(load_manifest(base).get("settings", {})) if parents else {}
-    settings.update(data.get("settings", {}))
+    for key, spec in data.get("settings", {}).items():
+        settings[key] = {**settings.get(key, {}), **spec}  # a theme may only change a default
+    contrast = list(load_manifest(base).get("contrast", [])) if parents else []
+    contrast += [rule for rule in data.get("contrast", []) if rule not in contrast]
+    try:
+        specs = parse_specs(settings)
+        rules = tuple(parse_contrast_rules(contrast, specs))
+    except (ValueError, KeyError) as exc:
+        raise ThemeError(f"{path / 'theme.toml'} : {exc}") from None
     return Theme(name=name, path=path, label=data.get("label", name),
-                 description=data.get("description", ""), settings=settings, parents=parents)
+                 description=data.get("description", ""), settings=settings, parents=parents,
+                 specs=specs, contrast=rules)
+
+
+def check_theme_settings(theme: Theme, values: dict[str, Any]) -> SettingsCheck:
+    """Validate a site's setting values for ``theme`` (contrast included)."""
+    return check_settings(theme.specs, list(theme.contrast), values)
+
+
+def theme_fingerprint(themes_dir: str, name: str) -> str:
+    """Changes whenever a file of the theme (or of the base theme) changes."""
+    theme = load_theme(themes_dir, name)
+    digest = hashlib.sha256(name.encode())
+    for folder in theme.search_path:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+    return digest.hexdigest()[:20]
+
+
+def static_files(themes_dir: str, name: str) -> list[str]:
+    """Every static file name the theme serves (its own and the base theme's)."""
+    theme = load_theme(themes_dir, name)
+    names: set[str] = set()
+    for folder in theme.search_path:
+        root = folder / "static"
+        if root.is_dir():
+            names.update(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return sorted(names)
 
 
 @lru_cache(maxsize=32)

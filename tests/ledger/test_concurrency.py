@@ -30,7 +30,7 @@ def _race(app, campaign_id: int, who, writers: int, amount: int) -> Counter:  # 
                     results.append(outcome.status if outcome.status != "refused"
                                    else "refused:" + ",".join(outcome.decision.rules))
                 db.session.remove()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]

@@ -17,7 +17,7 @@ def test_markdown_extensions_and_toc() -> None:
     )
     assert isinstance(rendered, Rendered)
     assert '<h2 id="ecologie-urbaine">Écologie urbaine</h2>' in rendered.html
-    assert '<th align="left">a</th>' in rendered.html
+    assert '<th class="align-left">a</th>' in rendered.html  # align= is obsolete HTML
     assert '<p class="large">Image</p>' in rendered.html
     assert 'title="Retour à la note 1 dans le texte"' in rendered.html
     assert '<a href="#ecologie-urbaine">Écologie urbaine</a>' in rendered.toc
