@@ -6,6 +6,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -24,7 +25,24 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=True,
+class EstradeGroup(FlaskGroup):
+    """Turns "the database was never initialised" into a French hint instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            text = str(exc.orig)
+            if "no such table" in text or "does not exist" in text:
+                raise EstradeError(
+                    "La base de données n'est pas initialisée ou pas à jour : lancez "
+                    "« estrade init » (ou « estrade db upgrade »).") from None
+            raise
+
+
+@click.group(cls=EstradeGroup, create_app=_create_app, add_version_option=True,
              load_dotenv=False, set_debug_flag=False)
 def main() -> None:
     """Estrade : sites de campagne et dons conformes au droit électoral français.
@@ -34,9 +52,16 @@ def main() -> None:
     """
 
 
-def fail(message: str) -> None:
+class EstradeError(click.ClickException):
+    """A refusal: French message on stderr, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Erreur : {self.format_message()}", err=True)
+
+
+def fail(message: str) -> NoReturn:
     """Stop a command with a French message and exit status 1."""
-    raise click.ClickException(message)
+    raise EstradeError(message)
 
 
 # Each package that has commands exposes ``register(cli: click.Group)`` in its ``cli`` module.

@@ -122,7 +122,7 @@ def _tamper(sql: str) -> None:
     if dialect == "postgresql":
         db.session.execute(sa.text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
     else:
-        db.session.execute(sa.text("DROP TRIGGER ledger_entries_no_update"))
+        db.session.execute(sa.text("DROP TRIGGER IF EXISTS ledger_entries_no_update"))
     db.session.execute(sa.text(sql))
     if dialect == "postgresql":
         db.session.execute(sa.text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))

@@ -1,0 +1,159 @@
+"""``estrade donations …``, ``estrade ledger …`` and ``estrade campaign cap``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from app.cli import fail
+from app.core.money import format_cents
+from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
+from app.extensions import db
+from app.sites.models import Site
+
+STATUS_FR = {"accepted": "accepté", "warning": "accepté avec avertissement",
+             "refused": "refusé"}
+
+
+def site_campaign(slug: str):  # type: ignore[no-untyped-def]
+    site = db.session.scalar(select(Site).where(Site.slug == slug))
+    if site is None:
+        fail(f"Site inconnu « {slug} » (voir « estrade sites list »).")
+    if site.campaign is None:
+        fail(f"Le site « {slug} » n'a pas de campagne : « estrade campaign load » d'abord.")
+    return site.campaign
+
+
+def _user_id(email: str | None) -> int | None:
+    if not email:
+        return None
+    from app.accounts.models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is None:
+        fail(f"Aucun compte pour {email}.")
+    return user.id
+
+
+@click.group("donations")
+def donations_cli() -> None:
+    """Dons hors ligne (import) et liste des donateurs (export)."""
+
+
+@donations_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--site", "slug", required=True, help="Identifiant du site.")
+@click.option("--dry-run", is_flag=True, help="Vérifier sans rien enregistrer.")
+@click.option("--json", "as_json", is_flag=True, help="Une ligne JSON par ligne de données.")
+@click.option("--by", "by_email", help="E-mail du trésorier qui importe (journal).")
+@with_appcontext
+def import_command(file: Path, slug: str, dry_run: bool, as_json: bool,
+                   by_email: str | None) -> None:
+    """Importe des dons (chèques, virements, espèces…) depuis un CSV (docs/import.md)."""
+    from app.ledger.importer import ImportFileError, import_gifts
+
+    campaign = site_campaign(slug)
+    try:
+        results = import_gifts(file, campaign.id, dry_run=dry_run,
+                               recorded_by_id=_user_id(by_email))
+    except ImportFileError as exc:
+        fail(f"{file.name} : {exc}. Rien n'a été enregistré.")
+    counts = {"accepted": 0, "warning": 0, "refused": 0, "duplicate": 0}
+    for result in results:
+        counts["duplicate" if result.duplicate else result.status] += 1
+        if as_json:
+            click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+            continue
+        label = "déjà importé" if result.duplicate else STATUS_FR[result.status]
+        click.echo(f"ligne {result.row} : {label}")
+        for rule, message in zip(result.rules, result.messages, strict=False):
+            click.echo(f"    {rule} : {message}")
+    if not as_json:
+        verb = "seraient enregistrés" if dry_run else "enregistrés"
+        click.echo(f"{len(results)} lignes : {counts['accepted'] + counts['warning']} "
+                   f"dons {verb} (dont {counts['warning']} avec avertissement), "
+                   f"{counts['refused']} refusés, {counts['duplicate']} déjà importés."
+                   + (" Simulation : rien n'a été enregistré." if dry_run else ""))
+
+
+@donations_cli.command("export")
+@click.option("--site", "slug", required=True, help="Identifiant du site.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx"]), required=True,
+              help="Format du fichier.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Fichier à écrire.")
+@with_appcontext
+def export_command(slug: str, fmt: str, out: Path) -> None:
+    """Liste des donateurs (annexe du compte de campagne, R39-1), totaux à la fin."""
+    from app.ledger.exporter import export_donors
+
+    count = export_donors(site_campaign(slug), fmt, out)
+    click.echo(f"{count} lignes écrites dans {out}.")
+
+
+@click.group("ledger")
+def ledger_cli() -> None:
+    """Registre financier (en ajout seul, chaîné par empreintes)."""
+
+
+@ledger_cli.command("verify")
+@click.option("--site", "slug", help="Vérifier seulement ce site.")
+@with_appcontext
+def verify_command(slug: str | None) -> None:
+    """Recalcule le chaînage et les totaux ; code 1 à la première écriture altérée."""
+    from app.ledger.verify import verify_all
+
+    if slug:
+        site_campaign(slug)
+    checks = verify_all(slug)
+    bad = [c for c in checks if c.problem is not None]
+    for check in checks:
+        state = "ALTÉRÉ" if check.problem else "intègre"
+        click.echo(f"{check.site_slug} : {check.entries} écritures, solde "
+                   f"{format_cents(check.balance_cents)}, {state}")
+        if check.problem:
+            click.echo(f"    première anomalie : {check.problem.message}")
+    if bad:
+        raise SystemExit(1)
+    if not checks:
+        click.echo("Aucune campagne à vérifier.")
+
+
+@click.command("cap")
+@click.option("--site", "slug", required=True, help="Identifiant du site.")
+@with_appcontext
+def cap_command(slug: str) -> None:
+    """Plafond de dépenses, plafond des espèces et remboursement maximal (CAP-1, DON-5, RMB-1)."""
+    from app.ledger.facts import campaign_cap
+
+    campaign = site_campaign(slug)
+    if campaign.population is None:
+        fail("Population inconnue : ajoutez « population » au fichier de campagne.")
+    for round_ in (1, 2):
+        cap = campaign_cap(campaign, round=round_)
+        assert cap is not None
+        click.echo(f"Tour {round_} — plafond des dépenses (CAP-1, CAP-2) : "
+                   f"{format_cents(cap.cents) if cap.applies else 'aucun'}")
+        click.echo("    " + cap.formula.replace("\n", "\n    "))
+        if not cap.applies:
+            continue
+        ceiling = cash_ceiling(cap)
+        click.echo("    plafond des espèces (DON-5) : " + (
+            f"{format_cents(ceiling)} (20 % du plafond)" if ceiling is not None
+            else "sans objet (plafond inférieur à 15 000 €)"))
+        click.echo(f"    remboursement forfaitaire maximal (RMB-1) : "
+                   f"{format_cents(reimbursement_ceiling(cap))} (47,5 % du plafond)")
+        if campaign.election.round2 is None:
+            break
+
+
+def register(cli: click.Group) -> None:
+    from app.sites.cli import campaign_cli
+
+    cli.add_command(donations_cli)
+    cli.add_command(ledger_cli)
+    campaign_cli.add_command(cap_command)

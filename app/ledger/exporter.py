@@ -1,0 +1,131 @@
+"""`estrade donations export`: the donor list annexed to the compte de campagne (REP-1).
+
+One row per donation with the R39-1 fields (DON-10), the CNCCFP receipt number when known
+(DON-11: never invented), method, reference and the donor's running total against the
+4,600 € cap (DON-2); refunds appear as negative rows; totals by method close the file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.core.chain import signed_amount
+from app.extensions import db
+from app.fileutil import atomic_write_bytes
+from app.ledger.facts import campaign_cap
+from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
+from app.ledger.service import canonical_id
+from app.sites.models import Campaign
+
+COLUMNS = ("N° de reçu", "Date", "Civilité", "Nom", "Prénom", "Adresse", "Code postal",
+           "Commune", "Pays", "Nationalité", "Nature", "Montant (€)", "Mode de paiement",
+           "Référence", "Cumul du donateur (€)", "Statut")
+EXPORT_KINDS = ("donation", "in_kind", "collection", "refund")
+
+
+def euros(cents: int) -> str:
+    """French decimal comma, no thousands separator: spreadsheets read it as a number."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100},{cents % 100:02d}"
+
+
+def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str]]]:
+    entries = db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.campaign_id == campaign.id, LedgerEntry.kind.in_(EXPORT_KINDS))
+        .order_by(LedgerEntry.on, LedgerEntry.seq)).all()
+    flagged = {f.entry_id: f for f in db.session.scalars(select(ComplianceFlag).where(
+        ComplianceFlag.campaign_id == campaign.id))}
+    cumulative: dict[int, int] = defaultdict(int)
+    by_method: dict[str, int] = defaultdict(int)
+    rows: list[list[str | int]] = []
+    for entry in entries:
+        amount = signed_amount(entry.kind, entry.amount_cents)
+        who = entry.donor_snapshot or {}
+        running = ""
+        if entry.donor_id is not None:
+            person = canonical_id(entry.donor_id)
+            cumulative[person] += amount
+            running = euros(cumulative[person])
+        status = ""
+        if (flag := flagged.get(entry.id)) is not None:
+            status = ("remboursé (DON-16)" if flag.resolved_entry_id else
+                      f"à rembourser {euros(flag.amount_cents)} € ({flag.rule}, DON-16)")
+        method = entry.method or ""
+        by_method[method] += amount
+        rows.append([
+            entry.receipt_number or "", entry.on.strftime("%d/%m/%Y"), who.get("civilite", ""),
+            who.get("nom", "") or ("Quête" if entry.kind == "collection" else ""),
+            who.get("prenom", ""), who.get("adresse", ""), who.get("code_postal", ""),
+            who.get("commune", ""), who.get("pays", ""), who.get("nationalite", ""),
+            entry.kind_label, euros(amount), METHOD_LABELS.get(method, method),
+            (entry.details or {}).get("reference") or entry.source_ref or "", running, status,
+        ])
+    totals = [["Total " + METHOD_LABELS.get(m, m), euros(c)] for m, c in sorted(by_method.items())]
+    cash = by_method.get("especes", 0) + by_method.get("quete", 0)
+    totals.append(["Total des espèces et quêtes", euros(cash)])
+    cap = campaign_cap(campaign)
+    if cap is not None and cap.applies and cap.cents >= 1_500_000:
+        totals.append(["Plafond des espèces (20 % du plafond de dépenses, DON-5)",
+                       euros(cap.cents // 5)])
+    totals.append(["Total général", euros(sum(by_method.values()))])
+    return rows, totals
+
+
+def export_donors(campaign: Campaign, fmt: str, out: Path) -> int:
+    rows, totals = build_rows(campaign)
+    if fmt == "xlsx":
+        atomic_write_bytes(out, _xlsx(rows, totals))
+    else:
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";" if fmt == "csv" else "\t",
+                            lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        writer.writerow([])
+        writer.writerows(totals)
+        # BOM: French Excel opens UTF-8 CSV correctly only with it.
+        atomic_write_bytes(out, ("\ufeff" if fmt == "csv" else "").encode()
+                           + buffer.getvalue().encode("utf-8"))
+    return len(rows)
+
+
+def _xlsx(rows: list[list[str | int]], totals: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    money_columns = {COLUMNS.index("Montant (€)"), COLUMNS.index("Cumul du donateur (€)")}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Donateurs"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_number(v) if i in money_columns else v for i, v in enumerate(row)])
+    sheet.append([])
+    for label, value in totals:
+        sheet.append([label, _number(value)])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = '#,##0.00 "€"'
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(value: str | int) -> Decimal | str:
+    if isinstance(value, str) and value and value.replace("-", "").replace(",", "").isdigit():
+        return Decimal(value.replace(",", "."))
+    return value  # type: ignore[return-value]
+
