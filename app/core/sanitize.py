@@ -229,7 +229,7 @@ def render_block_fallback(block: Block) -> str:
                            else "") + "</figure></li>" for i in data)
         return f'<ul class="block-galerie">{items}</ul>'
     if name == "equipe":
-        items = "".join(f"<li>{_img(i.get('photo', ''), i['nom'])}<h3>{_e(i['nom'])}</h3>"
+        items = "".join(f"<li>{_img(i.get('photo', ''), i['nom'])}<p class=\"nom\"><strong>{_e(i['nom'])}</strong></p>"
                         + (f"<p class=\"role\">{_e(i['role'])}</p>" if i.get("role") else "")
                         + (f"<p>{_e(i['bio'])}</p>" if i.get("bio") else "") + "</li>"
                         for i in data)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.site.settings import (
@@ -88,16 +88,25 @@ def check_theme_settings(theme: Theme, values: dict[str, Any]) -> SettingsCheck:
     return check_settings(theme.specs, list(theme.contrast), values)
 
 
-def theme_fingerprint(themes_dir: str, name: str) -> str:
-    """Changes whenever a file of the theme (or of the base theme) changes."""
+def theme_state(themes_dir: str, name: str) -> tuple[str, int]:
+    """(fingerprint, newest mtime in ns): the fingerprint changes whenever a file of the
+    theme (or of the base theme) changes."""
     theme = load_theme(themes_dir, name)
     digest = hashlib.sha256(name.encode())
+    newest = 0
     for folder in theme.search_path:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 stat = path.stat()
-                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size};".encode())
-    return digest.hexdigest()[:20]
+                newest = max(newest, stat.st_mtime_ns)
+                relative = path.relative_to(folder).as_posix()
+                digest.update(f"{folder.name}/{relative}:{stat.st_mtime_ns}:{stat.st_size};"
+                              .encode())
+    return digest.hexdigest()[:20], newest
+
+
+def theme_fingerprint(themes_dir: str, name: str) -> str:
+    return theme_state(themes_dir, name)[0]
 
 
 def static_files(themes_dir: str, name: str) -> list[str]:
@@ -114,7 +123,11 @@ def static_files(themes_dir: str, name: str) -> list[str]:
 @lru_cache(maxsize=32)
 def theme_environment(themes_dir: str, name: str) -> ImmutableSandboxedEnvironment:
     theme = load_theme(themes_dir, name)
-    loader = ChoiceLoader([FileSystemLoader(str(p / "templates")) for p in theme.search_path])
+    # "page.html" resolves in the theme, then in base; "base/page.html" is always base's, so a
+    # theme can extend the template it overrides.
+    base = Path(themes_dir) / BASE_THEME / "templates"
+    loader = ChoiceLoader([*(FileSystemLoader(str(p / "templates")) for p in theme.search_path),
+                           PrefixLoader({BASE_THEME: FileSystemLoader(str(base))})])
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),

@@ -1,20 +1,36 @@
-"""Public pages of the site chosen by host name."""
+"""Public pages of the site chosen by host name.
+
+Every view asks :func:`renderer` for the site's :class:`SiteRenderer` and returns one of its
+outputs; the static export (``app.site.build``) calls the same renderer. Public responses carry
+a strict Content-Security-Policy, an ETag and a Last-Modified date, and never set a cookie.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from flask import abort, current_app, g, request, send_file
+from flask import Response, abort, current_app, g, request, send_file
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 from markupsafe import Markup
 
-from app.core.blocks import Block
-from app.core.content import render_markdown
+from app.donations.legal import LEGAL_BLOCK_MARKER, mentions_for, render_legal_block
 from app.site import bp
-from app.site.repository import SiteContent, site_content
-from app.site.themes import static_file, theme_environment
+from app.site.images import ImageStore
+from app.site.legal_pages import campaign_info
+from app.site.render import FEED_PATH, NEWS_SLUG, Output, RenderOptions, SiteRenderer
+from app.site.repository import site_content
+from app.site.themes import static_file
 from app.sites.models import Site
 from app.sites.service import site_for_host
+
+BUILD_RENDERER = "estrade.build_renderer"  # app.extensions key set by the builder
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "interest-cohort=()",
+}
 
 
 def current_site() -> Site:
@@ -24,32 +40,52 @@ def current_site() -> Site:
     return site
 
 
-def _content(site: Site) -> SiteContent:
-    return site_content(Path(current_app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir)
+def legal_block(site: Site) -> Markup:
+    """The DON-9 block, rendered by the app (never by the theme)."""
+    try:
+        return render_legal_block(site.campaign)
+    except TemplateNotFound:  # donations blueprint not registered: read its template directly
+        folder = Path(__file__).resolve().parent.parent / "donations" / "templates"
+        env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
+        return Markup(env.get_template("donations/_legal.html").render(
+            mentions=mentions_for(site.campaign), marker=LEGAL_BLOCK_MARKER))
 
 
-def _render(site: Site, template: str, status: int = 200, **context: Any):  # type: ignore[no-untyped-def]
-    env = theme_environment(current_app.config["ESTRADE_THEMES_DIR"], site.theme)
-    content = _content(site)
-    html = env.get_template(template).render(
-        site=content.config,
-        menu=content.menu(),
-        assets="/_theme/",
-        path=request.path,
-        **context,
-    )
-    return html, status, {"Content-Type": "text/html; charset=utf-8"}
+def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
+                  image_cache: Path | None = None) -> SiteRenderer:
+    """Build the renderer of ``site`` (needs an application context)."""
+    config = current_app.config
+    content = site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir)
+    cache = image_cache or Path(current_app.instance_path) / "cache" / "images" / site.slug
+    return SiteRenderer(content=content, themes_dir=config["ESTRADE_THEMES_DIR"],
+                        theme_name=theme or site.theme, legal_html=legal_block(site),
+                        campaign=campaign_info(site.campaign), options=options,
+                        images=ImageStore(content.root / "media", cache))
 
 
-def _block_renderer(site: Site):  # type: ignore[no-untyped-def]
-    env = theme_environment(current_app.config["ESTRADE_THEMES_DIR"], site.theme)
+def renderer() -> SiteRenderer:
+    building = current_app.extensions.get(BUILD_RENDERER)
+    if building is not None:
+        return building  # type: ignore[no-any-return]
+    site = current_site()
+    return make_renderer(site, RenderOptions(base_url=request.host_url.rstrip("/")))
 
-    def render(block: Block) -> str:
-        if block.error:
-            return env.get_template("blocks/_error.html").render(block=block)
-        return env.get_template(f"blocks/{block.name}.html").render(block=block)
 
-    return render
+def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
+    g.public_page = True
+    mimetype = output.mimetype
+    response = Response(output.body, status=output.status,
+                        mimetype=mimetype if mimetype != "text/html" else "text/html")
+    if mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = output.csp + "; frame-ancestors 'self'"
+    response.headers.update(SECURITY_HEADERS)
+    if output.status == 200:
+        response.set_etag(hashlib.sha256(output.body.encode("utf-8")).hexdigest()[:32])
+        newest = max(site_renderer.content.newest_mtime_ns, site_renderer.theme_mtime_ns())
+        response.last_modified = datetime.fromtimestamp(newest / 1e9, UTC).replace(microsecond=0)
+        response.cache_control.no_cache = True  # revalidate: cheap thanks to the ETag
+        response.make_conditional(request)
+    return response
 
 
 @bp.before_app_request
@@ -59,29 +95,78 @@ def remember_site_language() -> None:
 
 @bp.route("/", defaults={"slug": ""})
 @bp.route("/<path:slug>/")
-def page(slug: str):  # type: ignore[no-untyped-def]
-    site = current_site()
-    content = _content(site)
-    item = content.pages.get(slug)
-    if item is None:
-        return render_not_found()
-    rendered = render_markdown(item.body, _block_renderer(site))
-    return _render(site, "page.html", page=item, content=Markup(rendered.html),
-                   toc=Markup(rendered.toc))
+def page(slug: str) -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.render_path(slug), site_renderer)
+
+
+@bp.route(f"/{NEWS_SLUG}/page/<int:number>/")
+def news_page(number: int) -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.render_news(number), site_renderer)
+
+
+@bp.route(FEED_PATH)
+def feed() -> Response:
+    site_renderer = renderer()
+    if not site_renderer.news:
+        return _respond(site_renderer.render_not_found(), site_renderer)
+    return _respond(site_renderer.feed(), site_renderer)
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.sitemap(), site_renderer)
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.robots(), site_renderer)
+
+
+@bp.route("/_theme/settings.css")
+def settings_css() -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.settings_stylesheet(), site_renderer)
 
 
 @bp.route("/_theme/<path:filename>")
-def theme_static(filename: str):  # type: ignore[no-untyped-def]
-    site = current_site()
-    path = static_file(current_app.config["ESTRADE_THEMES_DIR"], site.theme, filename)
+def theme_static(filename: str) -> Response:
+    site_renderer = renderer()
+    path = static_file(site_renderer.themes_dir, site_renderer.theme_name, filename)
     if path is None:
         abort(404)
-    return send_file(path, max_age=3600)
+    return _file(path)
 
 
-def render_not_found():  # type: ignore[no-untyped-def]
+@bp.route("/media/_img/<int:width>/<path:filename>")
+def media_variant(width: int, filename: str) -> Response:
+    path = renderer().images.variant(width, filename)
+    if path is None:
+        abort(404)
+    return _file(path)
+
+
+@bp.route("/media/<path:filename>")
+def media(filename: str) -> Response:
+    path = renderer().images.source(filename)
+    if path is None:
+        abort(404)
+    return _file(path)
+
+
+def _file(path: Path) -> Response:
+    g.public_page = True
+    response = send_file(path, max_age=3600, conditional=True)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def render_not_found() -> Response | tuple[str, int]:
     try:
-        site = current_site()
+        site_renderer = renderer()
     except Exception:  # no site configured at all
         return "Page introuvable", 404
-    return _render(site, "404.html", status=404, page=None)
+    return _respond(site_renderer.render_not_found(), site_renderer)
