@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.accounts import bp as accounts_bp
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
+    from app.donations import models as _donations  # noqa: F401
     from app.ledger import models as _ledger  # noqa: F401
     from app.site import bp as site_bp
     from app.site import init_app as init_site

@@ -83,6 +83,9 @@ class GiftInput:
     reason: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     recorded_by_id: int | None = None
+    #: The pending reservation this gift settles (not counted against itself), e.g.
+    #: ``donation:<id>`` for an online gift being booked.
+    reservation_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,7 +274,17 @@ def record_gift(gift: GiftInput, *, enforce: bool = True, commit: bool = True) -
     return outcome
 
 
-def _record_gift_locked(gift: GiftInput, enforce: bool) -> GiftOutcome:
+def check_gift(gift: GiftInput) -> GiftOutcome:
+    """The rules' decision for ``gift`` under the donor lock, without booking anything.
+
+    The caller's transaction keeps the lock: whatever it writes next (a pending online
+    donation reserving the amount) is decided atomically with the check. The caller commits.
+    """
+    begin_write(db.session)
+    return _record_gift_locked(gift, enforce=True, book=False)
+
+
+def _record_gift_locked(gift: GiftInput, enforce: bool, book: bool = True) -> GiftOutcome:
     campaign = db.session.get(Campaign, gift.campaign_id)
     if campaign is None:
         raise LedgerError(f"Campagne inconnue (n° {gift.campaign_id}).")
@@ -292,13 +305,15 @@ def _record_gift_locked(gift: GiftInput, enforce: bool) -> GiftOutcome:
     history = History(campaign_cash_total_cents=campaign_cash_total(campaign.id))
     if donor is not None:
         before = (donor_total(election_id, group) - unresolved_flags(group)
-                  + reserved(election_id, group, gift.source_ref))
+                  + reserved(election_id, group, gift.reservation_ref))
         year_total = donor_total(election_id, group, year=gift.on.year)
         history = History(donor_election_total_cents=before, donor_year_total_cents=year_total,
                           campaign_cash_total_cents=history.campaign_cash_total_cents)
     decision = evaluate_gift(core_gift, facts, history)
     if not decision.allowed and enforce:
         return GiftOutcome("refused", decision, donor_id=donor.id if donor else None)
+    if not book:
+        return GiftOutcome(decision.status, decision, donor_id=donor.id if donor else None)
     kind = KIND_FOR_METHOD.get(gift.method, "donation")
     entry = append_entry(
         campaign, kind=kind, amount_cents=gift.amount_cents, on=gift.on, method=gift.method,

@@ -1,0 +1,157 @@
+"""Before payment: the compliance decision and the cap reservation of an online gift.
+
+A pending donation reserves its amount (monthly: every payment until the end of the
+collection window, DON-15) against the donor's 4,600 € (DON-2) until it is paid, fails or
+expires, so two tabs or a cheque recorded meanwhile cannot pass the cap together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from app.core.money import format_cents
+from app.core.rules import Decision, collection_window, remaining_allowance
+from app.core.rules import History as CoreHistory
+from app.donations.models import Donation
+from app.extensions import db
+from app.ledger import service as ledger
+from app.ledger.facts import campaign_facts
+from app.ledger.models import Donor
+from app.ledger.service import DonorIdentity, GiftInput, check_gift
+from app.sites.models import Campaign, Site
+from app.timeutil import utcnow
+
+#: How long a Stripe Checkout Session (and the reservation) lives; Stripe allows 30 min–24 h.
+CHECKOUT_LIFETIME = timedelta(hours=1)
+
+
+def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: str | None) -> int:
+    """Registered in ``ledger.RESERVATIONS``: what online gifts in flight hold for these donors."""
+    keys = db.session.scalars(select(Donor.identity_key).where(Donor.id.in_(donor_ids))).all()
+    if not keys:
+        return 0
+    now = utcnow()
+    query = select(func.sum(Donation.reserved_cents - Donation.paid_cents)).where(
+        Donation.election_id == election_id, Donation.identity_key.in_(keys),
+        or_(Donation.status == "processing", Donation.status == "active",
+            (Donation.status == "pending") & (Donation.expires_at > now)))
+    if exclude_ref and exclude_ref.startswith("donation:"):
+        query = query.where(Donation.id != exclude_ref.removeprefix("donation:"))
+    return int(db.session.scalar(query) or 0)
+
+
+if pending_reservations not in ledger.RESERVATIONS:
+    ledger.RESERVATIONS.append(pending_reservations)
+
+
+@dataclass(frozen=True)
+class DonationRequest:
+    identity: DonorIdentity
+    amount_cents: int
+    monthly: bool
+    email: str
+    source: str | None
+    newsletter: bool
+    attestations: dict[str, Any]
+    client_ip: str | None
+
+
+@dataclass(frozen=True)
+class Reservation:
+    donation: Donation | None
+    decision: Decision
+    message: str = ""  # French, for the donor when refused
+
+
+def collection_state(campaign: Campaign | None, today: date) -> tuple[bool, str]:
+    """(open, French explanation when closed): MAND-1 then MAND-2."""
+    if campaign is None or (campaign.mode == "candidat" and not campaign.has_mandataire):
+        return False, ("Cette campagne ne peut pas encore recevoir de dons : aucun mandataire "
+                       "financier ni association de financement n'a été déclaré (article L. 52-4 "
+                       "du code électoral). Revenez bientôt !")
+    start, end = collection_window(campaign_facts(campaign))
+    if campaign.mode != "parti" and today < start:
+        return False, (f"Les dons seront possibles à partir du {start.strftime('%d/%m/%Y')}, "
+                       "début de la période de collecte fixée par la loi (article L. 52-4).")
+    if campaign.mode != "parti" and end is not None and today > end:
+        return False, ("La période de collecte des dons est terminée : le compte de campagne "
+                       "a été déposé (article L. 52-4 du code électoral). Merci de votre soutien.")
+    return True, ""
+
+
+def months_until(end: date | None, today: date) -> int:
+    """Monthly payments still possible before ``end`` (the first one is today)."""
+    if end is None:
+        return 12
+    months = (end.year - today.year) * 12 + (end.month - today.month)
+    if end.day < today.day:
+        months -= 1
+    return max(1, months + 1)
+
+
+def reserve(site: Site, request: DonationRequest, today: date | None = None) -> Reservation:
+    """Check the gift with the compliance core and, if allowed, store it as pending."""
+    today = today or utcnow().date()
+    campaign = site.campaign
+    is_open, why = collection_state(campaign, today)
+    if not is_open:
+        return Reservation(None, Decision.refuse("MAND-1", why), why)
+    _, end = collection_window(campaign_facts(campaign))
+    months = months_until(end, today) if request.monthly else 1
+    projected = request.amount_cents * months
+    gift = GiftInput(campaign_id=campaign.id, amount_cents=projected, on=today, method="carte",
+                     identity=request.identity)
+    try:
+        outcome = check_gift(gift)
+        if not outcome.decision.allowed:
+            db.session.rollback()
+            return Reservation(None, outcome.decision,
+                               _refusal_message(outcome.decision, request, months, campaign))
+        donation = Donation(
+            site_id=site.id, campaign_id=campaign.id, election_id=campaign.election_id,
+            identity_key=request.identity.key, civilite=request.identity.civilite,
+            nom=request.identity.nom, prenom=request.identity.prenom,
+            adresse=request.identity.adresse, code_postal=request.identity.code_postal,
+            commune=request.identity.commune, pays=request.identity.pays,
+            nationalite=request.identity.nationalite, email=request.email,
+            amount_cents=request.amount_cents, monthly=request.monthly, months=months,
+            reserved_cents=projected, source=request.source, newsletter=request.newsletter,
+            attestations=request.attestations, client_ip=request.client_ip,
+            expires_at=utcnow() + CHECKOUT_LIFETIME,
+            subscription_end_at=(datetime.combine(end, datetime.min.time())
+                                 if request.monthly and end else None))
+        db.session.add(donation)
+        db.session.commit()
+        return Reservation(donation, outcome.decision)
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _refusal_message(decision: Decision, request: DonationRequest, months: int,
+                     campaign: Campaign) -> str:
+    reasons = decision.refusals
+    if request.monthly and any(r.rule in ("DON-2", "PARTY-1") for r in reasons):
+        room = _room(campaign, request.identity)
+        per_month = room // months
+        return (f"Un don de {format_cents(request.amount_cents)} par mois pendant {months} mois "
+                f"dépasserait le plafond légal de 4 600 € par élection (article L. 52-8). "
+                f"Vous pouvez encore donner {format_cents(room)} au total, soit au plus "
+                f"{format_cents(per_month)} par mois, ou faire un don ponctuel.")
+    return " ".join(r.message for r in reasons)
+
+
+def _room(campaign: Campaign, identity: DonorIdentity) -> int:
+    donor = ledger._find_donor(campaign.election_id, identity.key)
+    total = 0
+    if donor is not None:
+        group = ledger.donor_group(donor.id)
+        total = (ledger.donor_total(campaign.election_id, group)
+                 - ledger.unresolved_flags(group)
+                 + ledger.reserved(campaign.election_id, group, None))
+    facts = campaign_facts(campaign)
+    return remaining_allowance(facts, CoreHistory(donor_election_total_cents=total))
