@@ -67,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_accounts(app)
     app.register_blueprint(accounts_bp)
+    from app.donations import init_app as init_donations
+
+    init_donations(app)
     init_site(app)
     app.register_blueprint(site_bp)
 

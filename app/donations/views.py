@@ -1,0 +1,212 @@
+"""The public donation pages: /don, the demonstration payment page and the thank-you page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from app.core.content import Page
+from app.core.money import MoneyError, format_cents
+from app.core.rules import company_markers
+from app.donations import bp
+from app.donations.forms import DonationForm
+from app.donations.models import Donation
+from app.donations.service import DonationRequest, collection_state, reserve
+from app.extensions import db
+from app.ledger.service import DonorIdentity
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+DEFAULT_PRESETS = [20, 50, 100, 250]
+TAX_REDUCTION_PERCENT = 66  # TAX-1 (CGI art. 200)
+
+
+def gateway() -> Any:
+    """The Stripe gateway (tests inject one in ``app.extensions``)."""
+    injected = current_app.extensions.get("estrade_stripe_gateway")
+    if injected is not None:
+        return injected
+    from app.donations.stripe_gateway import StripeGateway
+
+    return StripeGateway.from_config(current_app.config)
+
+
+def _site_renderer():  # type: ignore[no-untyped-def]
+    from app.site.views import renderer
+
+    return renderer()
+
+
+def _page(title: str, slug: str, description: str) -> Page:
+    return Page(source=Path(f"<{slug}>"), slug=slug, title=title, description=description)
+
+
+def _respond(title: str, path: str, content: str, *, status: int = 200,
+             description: str = "") -> Any:
+    """Render app-made content inside the site's theme, with the DON-9 legal block."""
+    site_renderer = _site_renderer()
+    page = _page(title, path.strip("/"), description or title)
+    output = site_renderer._html("page.html", page, path, content=content, needs_legal=True,
+                                 status=status)
+    response = current_app.response_class(output.body, status=output.status,
+                                          mimetype="text/html")
+    response.headers["Content-Security-Policy"] = output.csp + "; frame-ancestors 'none'"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _presets(site_renderer: Any) -> list[int]:
+    presets = list(site_renderer.content.config.donation_presets or [])
+    return [p for p in presets if isinstance(p, int) and 0 < p <= 4600] or DEFAULT_PRESETS
+
+
+def _tax_applies(campaign: Any) -> bool:
+    """TAX-1: the 66 % reduction needs a CNCCFP receipt: never in small-commune mode."""
+    return campaign is not None and campaign.mode != "petite-commune"
+
+
+def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
+               company_warning: str = "") -> Any:
+    from app.site.views import current_site
+
+    site = current_site()
+    campaign = site.campaign
+    is_open, closed_reason = collection_state(campaign, utcnow().date())
+    content = render_template(
+        "donations/form.html", form=form, open=is_open, closed_reason=closed_reason,
+        refusal=refusal, company_warning=company_warning, campaign=campaign,
+        tax=_tax_applies(campaign),
+        tax_percent=TAX_REDUCTION_PERCENT, party=campaign is not None and campaign.mode == "parti",
+        demo=gateway().demo_mode)
+    return _respond("Faire un don", "/don", content, status=status,
+                    description="Soutenez la campagne par un don en ligne sécurisé.")
+
+
+@bp.route("/don", methods=["GET", "POST"])
+def donate() -> Any:
+    from app.site.views import current_site
+
+    site = current_site()
+    form = DonationForm()
+    form.set_presets(_presets(_site_renderer()))
+    if request.method == "GET":
+        form.prefill(request.args, _presets(_site_renderer()))
+        return _form_page(form)
+    campaign = site.campaign
+    party = campaign is not None and campaign.mode == "parti"
+    valid = form.validate()
+    attested = form.check_attestations(party)
+    if not (valid and attested):
+        return _form_page(form, status=422)
+    try:
+        amount = form.amount_cents()
+    except MoneyError as exc:
+        form.montant.errors = [str(exc)]
+        return _form_page(form, status=422)
+    markers = company_markers(form.nom.data, form.prenom.data)
+    if markers and not form.confirme_personnel.data:
+        # DON-3: legal persons cannot give; a company-like name is confirmed before payment.
+        return _form_page(form, status=422, company_warning=(
+            f"Le nom indiqué contient « {', '.join(markers)} », qui évoque une entreprise ou "
+            "une association. Les personnes morales ne peuvent pas financer une campagne "
+            "électorale (article L. 52-8 du code électoral) : seul un don personnel est "
+            "possible. Cochez la case de confirmation ci-dessous pour continuer."))
+    identity = DonorIdentity(
+        civilite=form.civilite.data or "", nom=form.nom.data.strip(),
+        prenom=form.prenom.data.strip(), adresse=form.adresse.data.strip(),
+        code_postal=form.code_postal.data.strip(), commune=form.commune.data.strip(),
+        pays=form.pays.data.strip(), nationalite=form.nationalite.data.strip(),
+        email=form.email.data.strip(), natural_person=True, attests_eligibility=True)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    attestations = {name: now for name in form.ATTESTATIONS if getattr(form, name).data}
+    reservation = reserve(site, DonationRequest(
+        identity=identity, amount_cents=amount, monthly=form.frequence.data == "mensuel",
+        email=form.email.data.strip(), source=form.source.data or None,
+        newsletter=bool(form.newsletter.data), attestations=attestations,
+        client_ip=request.remote_addr))
+    if reservation.donation is None:
+        return _form_page(form, status=422, refusal=reservation.message)
+    return _start_payment(reservation.donation)
+
+
+def _start_payment(donation: Donation) -> Any:
+    stripe_gateway = gateway()
+    if stripe_gateway.demo_mode:
+        donation.demo = True
+        db.session.commit()
+        return redirect(url_for("donations.demo_payment", donation_id=donation.id), 303)
+    base = request.host_url.rstrip("/")
+    try:
+        session = stripe_gateway.create_checkout_session(
+            donation_id=donation.id, amount_cents=donation.amount_cents,
+            monthly=donation.monthly, donor_email=donation.email,
+            description=f"Don à la campagne de {donation.campaign.candidate_name}",
+            success_url=f"{base}{url_for('donations.thanks', donation_id=donation.id)}",
+            cancel_url=f"{base}{url_for('donations.donate')}",
+            cancel_at=(int(donation.subscription_end_at.replace(tzinfo=UTC).timestamp())
+                       if donation.subscription_end_at else None),
+            metadata={"site": donation.site.slug, "source": donation.source or ""},
+            expires_at=int(donation.expires_at.replace(tzinfo=UTC).timestamp()))
+    except Exception:
+        log.exception("Checkout Session creation failed for donation %s", donation.id)
+        donation.status = "failed"  # releases the cap reservation
+        db.session.commit()
+        form = DonationForm()
+        form.set_presets(_presets(_site_renderer()))
+        return _form_page(form, status=503, refusal=(
+            "Le service de paiement ne répond pas pour le moment : aucun paiement n'a été "
+            "effectué. Réessayez dans quelques minutes."))
+    donation.checkout_session_id = session.id
+    db.session.commit()
+    return redirect(session.url, 303)
+
+
+def _donation_or_404(donation_id: str) -> Donation:
+    from app.site.views import current_site
+
+    donation = db.session.get(Donation, donation_id)
+    if donation is None or donation.site_id != current_site().id:
+        abort(404)
+    return donation
+
+
+@bp.route("/don/demo/<donation_id>", methods=["GET", "POST"])
+def demo_payment(donation_id: str) -> Any:
+    """Demonstration mode only: a local stand-in for Stripe Checkout."""
+    if not gateway().demo_mode:
+        abort(404)
+    donation = _donation_or_404(donation_id)
+    if request.method == "POST":
+        from flask_wtf.csrf import validate_csrf
+        from wtforms import ValidationError
+
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            abort(400)
+        if donation.status == "pending":
+            from app.donations.demo import simulate_payment
+
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            simulate_payment(app, donation)
+        return redirect(url_for("donations.thanks", donation_id=donation.id), 303)
+    content = render_template("donations/demo.html", donation=donation,
+                              amount=format_cents(donation.amount_cents))
+    return _respond("Paiement de démonstration", f"/don/demo/{donation.id}", content)
+
+
+@bp.route("/don/merci/<donation_id>")
+def thanks(donation_id: str) -> Any:
+    donation = _donation_or_404(donation_id)
+    db.session.refresh(donation)
+    content = render_template("donations/thanks.html", donation=donation,
+                              amount=format_cents(donation.amount_cents),
+                              tax=_tax_applies(donation.campaign),
+                              campaign=donation.campaign)
+    return _respond("Merci pour votre don", f"/don/merci/{donation.id}", Markup(content))

@@ -1,0 +1,194 @@
+"""The public /don form: legal mentions, validation, the compliance decision before payment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.donations.models import Donation
+from app.extensions import db
+from app.ledger.service import GiftInput, record_gift
+from tests.ledger.conftest import identity
+
+VALID = {
+    "montant": "autre", "montant_libre": "200", "frequence": "unique", "civilite": "Mme",
+    "prenom": "Alice", "nom": "Martin", "adresse": "3 rue des Lilas", "code_postal": "72000",
+    "commune": "Le Mans", "pays": "France", "nationalite": "Française",
+    "email": "alice@example.org", "atteste_personne_physique": "y",
+    "atteste_fonds_personnels": "y", "atteste_plafond": "y",
+}
+
+
+def donations() -> int:
+    return db.session.scalar(select(func.count()).select_from(Donation)) or 0
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Inside the demo campaign's collection window (2026-10-01 → 2027-05-21)."""
+    from app.donations import service, views
+
+    fixed = date(2026, 11, 28)
+    monkeypatch.setattr(service, "utcnow", lambda: __import__("datetime").datetime(2026, 11, 28))
+    monkeypatch.setattr(views, "utcnow", lambda: __import__("datetime").datetime(2026, 11, 28))
+    return fixed
+
+
+def test_form_prefilled_from_link_with_legal_mentions(client, demo_site, today) -> None:
+    html = client.get("/don?montant=50&mensuel=1&source=tract-marche").get_data(as_text=True)
+    assert 'checked id="montant-1"' in html and 'value="50"' in html
+    assert 'checked id="frequence-1"' in html
+    assert 'name="source" type="hidden" value="tract-marche"' in html
+    # Unticked, separate attestations (DON-1, DON-13) and newsletter (GDPR-1).
+    for name in ("atteste_personne_physique", "atteste_fonds_personnels", "atteste_plafond",
+                 "newsletter"):
+        tag = html.split(f'name="{name}"')[0].rsplit("<input", 1)[1]
+        assert "checked" not in tag, name
+    # DON-9 legal block rendered by the app.
+    assert "Julien Besson, mandataire financier désigné le 05/10/2026" in html
+    assert "Article L. 52-8 du code électoral (alinéas 1 à 3)" in html
+    assert "Sera puni de trois ans d&#39;emprisonnement" in html or "trois ans" in html
+    assert "réduction d&#39;impôt" in html or "réduction d'impôt" in html  # TAX-1
+
+
+def test_free_amount_link_selects_other(client, demo_site, today) -> None:
+    html = client.get("/don?montant=37,50").get_data(as_text=True)
+    assert 'checked id="montant-4"' in html and 'value="37,50"' in html
+
+
+def test_missing_attestations_refused_nothing_created(client, demo_site, today) -> None:
+    data = {k: v for k, v in VALID.items() if not k.startswith("atteste")}
+    response = client.post("/don", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("Cette attestation est obligatoire") == 6  # summary + each field
+    assert html.count('-erreur">Cette attestation est obligatoire') == 3
+    assert 'aria-describedby="atteste_plafond-erreur"' in html and 'role="alert"' in html
+    assert donations() == 0
+
+
+def test_cap_refusal_says_how_much_is_left(client, demo_site, today) -> None:
+    record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=450_000,
+                          on=date(2026, 11, 2), method="cheque",
+                          identity=identity("Martin", "Alice"), source_ref="cheque:1"))
+    response = client.post("/don", data=VALID)
+    html = response.get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
+    assert response.status_code == 422
+    assert "vous pouvez encore donner 100,00 €" in html
+    assert "Aucun paiement n'a été effectué" in html
+    assert donations() == 0
+
+
+def test_company_name_is_warned_before_any_payment(client, demo_site, today) -> None:
+    data = {**VALID, "nom": "Boulangerie Martin SARL", "montant_libre": "50"}
+    response = client.post("/don", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "SARL" in html and "personnes morales" in html
+    assert donations() == 0
+    confirmed = client.post("/don", data={**data, "confirme_personnel": "y"})
+    assert confirmed.status_code == 303
+    assert donations() == 1
+
+
+def test_bad_amount_explained(client, demo_site, today) -> None:
+    response = client.post("/don", data={**VALID, "montant_libre": "12,345"})
+    assert response.status_code == 422
+    assert "deux décimales" in response.get_data(as_text=True)
+    assert donations() == 0
+
+
+def test_demo_mode_reserves_then_pays(client, demo_site, today) -> None:
+    response = client.post("/don", data=VALID)
+    assert response.status_code == 303 and "/don/demo/" in response.headers["Location"]
+    donation = db.session.scalar(select(Donation))
+    assert donation.status == "pending" and donation.amount_cents == 20_000
+    assert donation.reserved_cents == 20_000 and donation.demo
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Mode démonstration — aucun paiement réel" in page
+
+
+def test_monthly_reserves_until_the_end_of_the_window(client, demo_site, today) -> None:
+    response = client.post("/don", data={**VALID, "frequence": "mensuel", "montant_libre": "100"})
+    assert response.status_code == 303
+    donation = db.session.scalar(select(Donation))
+    # 28/11/2026 → 21/05/2027: payments on Nov 28, Dec … Apr 28: 6 months (DON-15).
+    assert donation.monthly and donation.months == 6 and donation.reserved_cents == 60_000
+
+
+def test_monthly_never_projected_over_the_cap(client, demo_site, today) -> None:
+    response = client.post("/don", data={**VALID, "frequence": "mensuel",
+                                         "montant_libre": "800"})
+    html = response.get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
+    assert response.status_code == 422
+    assert "pendant 6 mois" in html and "au plus 766,66 € par mois" in html
+    assert donations() == 0
+
+
+def test_pending_gift_reserves_the_cap(client, demo_site, today) -> None:
+    assert client.post("/don", data={**VALID, "montant_libre": "4500"}).status_code == 303
+    second = client.post("/don", data=VALID)  # another tab, before paying the first
+    assert second.status_code == 422
+    assert "100,00" in second.get_data(as_text=True).replace("\u202f", " ")
+
+
+def test_no_mandataire_no_form(client, demo_site, today) -> None:
+    demo_site.campaign.mandataire_name = None
+    db.session.commit()
+    html = client.get("/don").get_data(as_text=True)
+    assert "<form" not in html.split("<main", 1)[1].split("</main>")[0]
+    assert "aucun mandataire" in html
+    assert client.post("/don", data=VALID).status_code == 422
+    assert donations() == 0
+
+
+def test_outside_window_no_form(client, demo_site, monkeypatch) -> None:
+    from app.donations import service, views
+
+    late = __import__("datetime").datetime(2027, 6, 1)
+    monkeypatch.setattr(service, "utcnow", lambda: late)
+    monkeypatch.setattr(views, "utcnow", lambda: late)
+    html = client.get("/don").get_data(as_text=True)
+    assert "période de collecte des dons est terminée" in html
+
+
+def test_small_commune_shows_no_tax_reduction(client, demo_site, today) -> None:
+    demo_site.campaign.mode = "petite-commune"
+    db.session.commit()
+    html = client.get("/don").get_data(as_text=True)
+    assert "réduction d" not in html.split('class="don-form"')[1].split("</form>")[0]
+
+
+def test_stripe_mode_sends_our_amount_to_checkout(database_url, tmp_path, stripe_config,
+                                                  stripe_recorder, today) -> None:
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path, **stripe_config)
+    stripe_recorder.stub("POST", "/v1/checkout/sessions", {
+        "id": "cs_test_123", "object": "checkout.session",
+        "url": "https://checkout.stripe.test/c/pay/cs_test_123"})
+    with app.app_context():
+        from app.cli import _seed_demo
+        from app.donations.stripe_gateway import StripeGateway
+
+        _seed_demo(app)
+        with StripeGateway.from_config(app.config, http_client=stripe_recorder,
+                                       max_network_retries=0) as gateway:
+            app.extensions["estrade_stripe_gateway"] = gateway
+            client = app.test_client()
+            response = client.post("/don", data={**VALID, "amount": "1", "unit_amount": "1"})
+            assert response.status_code == 303
+            assert response.headers["Location"] == "https://checkout.stripe.test/c/pay/cs_test_123"
+            donation = db.session.scalar(select(Donation))
+            request = stripe_recorder.last("POST", "/v1/checkout/sessions")
+            params = request.params
+            assert params["line_items[0][price_data][unit_amount]"] == "20000"
+            assert params["mode"] == "payment" and params["submit_type"] == "donate"
+            assert params["client_reference_id"] == donation.id
+            assert params["payment_intent_data[metadata][donation_id]"] == donation.id
+            assert params["locale"] == "fr"
+            assert request.headers["Idempotency-Key"] == f"checkout:{donation.id}"
+            assert donation.checkout_session_id == "cs_test_123"
+            db.session.remove()
+            db.engine.dispose()
