@@ -229,7 +229,8 @@ def render_block_fallback(block: Block) -> str:
                            else "") + "</figure></li>" for i in data)
         return f'<ul class="block-galerie">{items}</ul>'
     if name == "equipe":
-        items = "".join(f"<li>{_img(i.get('photo', ''), i['nom'])}<p class=\"nom\"><strong>{_e(i['nom'])}</strong></p>"
+        items = "".join(f"<li>{_img(i.get('photo', ''), i['nom'])}"
+                        f"<p class=\"nom\"><strong>{_e(i['nom'])}</strong></p>"
                         + (f"<p class=\"role\">{_e(i['role'])}</p>" if i.get("role") else "")
                         + (f"<p>{_e(i['bio'])}</p>" if i.get("bio") else "") + "</li>"
                         for i in data)
