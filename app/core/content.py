@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import secrets
 import threading
@@ -20,6 +21,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -219,21 +221,32 @@ _FrontMatterLoader.yaml_implicit_resolvers = _SlowFrontMatterLoader.yaml_implici
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _KNOWN_KEYS = {"title", "slug", "description", "date", "kind", "menu_order", "image", "status"}
 
 
+@lru_cache(maxsize=8192)
 def slugify(value: str) -> str:
     """``"Écologie & Climat"`` → ``"ecologie-climat"``."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def _relative(path: Path, root: Path) -> str | None:
+    """``path`` relative to ``root`` as a POSIX string, or None; string operations only
+    (``Path.relative_to`` dominated the loading of large sites)."""
+    text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
+    if not text.startswith(prefix):
+        return None
+    return text[len(prefix):].replace(os.sep, "/")
+
+
 def slug_from_path(path: Path, pages_root: Path) -> str:
     """``pages/programme/ecologie.md`` → ``programme/ecologie``; ``index.md`` → its folder."""
-    relative = path.relative_to(pages_root) if path.is_relative_to(pages_root) else Path(path.name)
-    parts = [slugify(p) for p in relative.with_suffix("").parts]
+    relative = _relative(path, pages_root) or path.name
+    parts = [slugify(p) for p in os.path.splitext(relative)[0].split("/")]
     if parts and parts[-1] == "index":
         parts.pop()
     return "/".join(p for p in parts if p)
@@ -243,14 +256,15 @@ def _front_matter(text: str, fail: Callable[[int | None, str], ContentError]) ->
     dict[str, Any], dict[str, int], int
 ]:
     """Return (front matter, line of each key, line where the body starts)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    first_end = text.find("\n")
+    if text[:first_end if first_end >= 0 else len(text)].rstrip() != "---":
         raise fail(1, "en-tête manquant : le fichier doit commencer par une ligne « --- », "
                    "suivie de « title: … » et d’une autre ligne « --- »")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in {"---", "..."}), None)
-    if end is None:
+    closing = _CLOSING.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         raise fail(1, "en-tête jamais fermé : ajoutez une ligne « --- » après « title: … »")
-    source = "\n".join(lines[1:end])
+    end = text.count("\n", 0, closing.start())  # index of the closing line
+    source = text[first_end + 1:max(first_end + 1, closing.start() - 1)]
     try:
         return _parse_front_matter(_FrontMatterLoader, source, end, fail)
     except _RetryWithPurePython:
@@ -288,8 +302,7 @@ def _parse_front_matter(
 
 def parse_page(path: Path, text: str, pages_root: Path) -> Page:
     """Parse one page file; raise :class:`ContentError` (French, with the line) if it is bad."""
-    display = path.relative_to(pages_root.parent).as_posix() if path.is_relative_to(
-        pages_root.parent) else path.as_posix()
+    display = _relative(path, pages_root.parent) or path.as_posix()
 
     def fail(line: int | None, message: str) -> ContentError:
         return ContentError(path, line, message, display)
@@ -345,10 +358,20 @@ def parse_page(path: Path, text: str, pages_root: Path) -> Page:
     return Page(
         source=path, slug=slug, title=title, description=text_field("description"), date=date,
         kind=kind, menu_order=menu_order, image=image, status=status,
-        body="\n".join(text.split("\n")[body_line - 1 :]),
+        body=_body_from_line(text, body_line),
         meta={k: v for k, v in meta.items() if k not in _KNOWN_KEYS},
         body_line=body_line, text=text,
     )
+
+
+def _body_from_line(text: str, line: int) -> str:
+    """``text`` from its ``line``-th line (1-based) on."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    return text[start:]
 
 
 def load_pages(pages_root: Path) -> tuple[list[Page], list[ContentError]]:
@@ -361,10 +384,10 @@ def load_pages(pages_root: Path) -> tuple[list[Page], list[ContentError]]:
     if not pages_root.is_dir():
         return [], [ContentError(pages_root, None, "dossier des pages introuvable")]
     parsed: list[Page] = []
-    files = sorted(pages_root.rglob("*.md"), key=lambda p: p.relative_to(pages_root).as_posix())
-    for path in files:
-        display = path.relative_to(pages_root.parent).as_posix()
-        if any(part.startswith((".", "_")) for part in path.relative_to(pages_root).parts):
+    files = sorted((_relative(p, pages_root) or p.name, p) for p in pages_root.rglob("*.md"))
+    for relative, path in files:
+        display = f"{pages_root.name}/{relative}"
+        if any(part.startswith((".", "_")) for part in relative.split("/")):
             continue
         try:
             parsed.append(parse_page(path, path.read_text(encoding="utf-8"), pages_root))

@@ -26,8 +26,8 @@ def test_markdown_extensions_and_toc() -> None:
 
 
 def test_smarty_is_french() -> None:
-    html = unescape(render_markdown('Il a dit "oui" -- l\'équipe... <<bien>>').html)
-    assert html == "<p>Il a dit «\u00a0oui\u00a0» – l’équipe… «\u00a0bien\u00a0»</p>"
+    html = unescape(render_markdown('Il a dit "oui" -- l\'équipe... "bien" --- fin').html)
+    assert html == "<p>Il a dit «\u00a0oui\u00a0» – l’équipe… «\u00a0bien\u00a0» — fin</p>"
 
 
 def test_typography_in_text_not_in_code() -> None:
