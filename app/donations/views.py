@@ -46,13 +46,18 @@ def _page(title: str, slug: str, description: str) -> Page:
     return Page(source=Path(f"<{slug}>"), slug=slug, title=title, description=description)
 
 
+#: Stripe Checkout is reached by a redirect after our form is posted: CSP form-action must
+#: allow it, or the browser blocks the redirect.
+CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
 def _respond(title: str, path: str, content: str, *, status: int = 200,
              description: str = "") -> Any:
     """Render app-made content inside the site's theme, with the DON-9 legal block."""
     site_renderer = _site_renderer()
     page = _page(title, path.strip("/"), description or title)
-    output = site_renderer._html("page.html", page, path, content=content, needs_legal=True,
-                                 status=status)
+    output = site_renderer.render_app_page(page, path, content, status=status,
+                                           form_origins=(CHECKOUT_ORIGIN,))
     response = current_app.response_class(output.body, status=output.status,
                                           mimetype="text/html")
     response.headers["Content-Security-Policy"] = output.csp + "; frame-ancestors 'none'"
@@ -95,7 +100,7 @@ def donate() -> Any:
     site = current_site()
     form = DonationForm()
     form.set_presets(_presets(_site_renderer()))
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD
         form.prefill(request.args, _presets(_site_renderer()))
         return _form_page(form)
     campaign = site.campaign

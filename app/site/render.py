@@ -158,9 +158,9 @@ class SiteRenderer:
         return self.env.get_template(f"blocks/{block.name}.html").render(
             block=block, settings=self.settings, presets=self.content.config.donation_presets)
 
-    def csp(self, frame_hosts: tuple[str, ...] = ()) -> str:
+    def csp(self, frame_hosts: tuple[str, ...] = (), form_origins: tuple[str, ...] = ()) -> str:
         frames = " ".join(f"https://{h}" for h in frame_hosts) or "'none'"
-        form = "'self'"
+        form = " ".join(("'self'", *form_origins))
         if self.options.donate_url.startswith("http"):
             match = re.match(r"^https?://[^/]+", self.options.donate_url)
             form += f" {match.group(0)}" if match else ""
@@ -170,8 +170,9 @@ class SiteRenderer:
 
     def _html(self, template: str, page: Page, path: str, *, content: str = "", toc: str = "",
               needs_legal: bool = False, frame_hosts: tuple[str, ...] = (), status: int = 200,
-              warnings: tuple[str, ...] = (), **extra: Any) -> Output:
-        csp = self.csp(frame_hosts)
+              warnings: tuple[str, ...] = (), form_origins: tuple[str, ...] = (),
+              **extra: Any) -> Output:
+        csp = self.csp(frame_hosts, form_origins)
         image = page.image or self.settings.get("photo_accueil") or ""
         context = {
             "site": self.content.config, "settings": self.settings, "menu": self.menu,
@@ -195,6 +196,13 @@ class SiteRenderer:
         if self.options.donate_url:
             html = _DON_HREF.sub(f'href="{self.options.donate_url}', html)
         return Output(html, status, "text/html", csp, warnings)
+
+    def render_app_page(self, page: Page, path: str, content: str, *, status: int = 200,
+                        form_origins: tuple[str, ...] = ()) -> Output:
+        """A page whose content the app made (the donation pages), inside the theme, with
+        the DON-9 legal block."""
+        return self._html("page.html", page, path, content=content, needs_legal=True,
+                          status=status, form_origins=form_origins)
 
     # ---------------------------------------------------------------- pages
     def page_template(self, page: Page) -> str:
