@@ -14,6 +14,8 @@ from app.core.content import Page
 from app.core.money import MoneyError, format_cents
 from app.core.rules import company_markers
 from app.donations import bp
+from app.donations.booking import subscription_end_timestamp
+from app.donations.demo import demo_mode, open_gateway
 from app.donations.forms import DonationForm
 from app.donations.models import Donation
 from app.donations.service import DonationRequest, collection_state, reserve
@@ -26,14 +28,9 @@ DEFAULT_PRESETS = [20, 50, 100, 250]
 TAX_REDUCTION_PERCENT = 66  # TAX-1 (CGI art. 200)
 
 
-def gateway() -> Any:
-    """The Stripe gateway (tests inject one in ``app.extensions``)."""
-    injected = current_app.extensions.get("estrade_stripe_gateway")
-    if injected is not None:
-        return injected
-    from app.donations.stripe_gateway import StripeGateway
-
-    return StripeGateway.from_config(current_app.config)
+def demo() -> bool:
+    """Demonstration mode: no Stripe key at all (never with live or test keys set)."""
+    return demo_mode(current_app.config)
 
 
 def _site_renderer():  # type: ignore[no-untyped-def]
@@ -88,7 +85,7 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
         refusal=refusal, company_warning=company_warning, campaign=campaign,
         tax=_tax_applies(campaign),
         tax_percent=TAX_REDUCTION_PERCENT, party=campaign is not None and campaign.mode == "parti",
-        demo=gateway().demo_mode)
+        demo=demo())
     return _respond("Faire un don", "/don", content, status=status,
                     description="Soutenez la campagne par un don en ligne sécurisé.")
 
@@ -141,12 +138,12 @@ def donate() -> Any:
 
 
 def _start_payment(donation: Donation) -> Any:
-    stripe_gateway = gateway()
-    if stripe_gateway.demo_mode:
+    if demo():
         donation.demo = True
         db.session.commit()
         return redirect(url_for("donations.demo_payment", donation_id=donation.id), 303)
     base = request.host_url.rstrip("/")
+    stripe_gateway, owned = open_gateway(current_app._get_current_object())  # type: ignore[attr-defined]
     try:
         session = stripe_gateway.create_checkout_session(
             donation_id=donation.id, amount_cents=donation.amount_cents,
@@ -154,7 +151,7 @@ def _start_payment(donation: Donation) -> Any:
             description=f"Don à la campagne de {donation.campaign.candidate_name}",
             success_url=f"{base}{url_for('donations.thanks', donation_id=donation.id)}",
             cancel_url=f"{base}{url_for('donations.donate')}",
-            cancel_at=(int(donation.subscription_end_at.replace(tzinfo=UTC).timestamp())
+            cancel_at=(subscription_end_timestamp(donation.subscription_end_at)
                        if donation.subscription_end_at else None),
             metadata={"site": donation.site.slug, "source": donation.source or ""},
             expires_at=int(donation.expires_at.replace(tzinfo=UTC).timestamp()))
@@ -167,6 +164,9 @@ def _start_payment(donation: Donation) -> Any:
         return _form_page(form, status=503, refusal=(
             "Le service de paiement ne répond pas pour le moment : aucun paiement n'a été "
             "effectué. Réessayez dans quelques minutes."))
+    finally:
+        if owned:
+            stripe_gateway.close()
     donation.checkout_session_id = session.id
     db.session.commit()
     return redirect(session.url, 303)
@@ -184,7 +184,7 @@ def _donation_or_404(donation_id: str) -> Donation:
 @bp.route("/don/demo/<donation_id>", methods=["GET", "POST"])
 def demo_payment(donation_id: str) -> Any:
     """Demonstration mode only: a local stand-in for Stripe Checkout."""
-    if not gateway().demo_mode:
+    if not demo():
         abort(404)
     donation = _donation_or_404(donation_id)
     if request.method == "POST":

@@ -1,0 +1,177 @@
+"""Refunds to donors: proposed by the system (DON-16), executed only once approved.
+
+R39-1-1: no refund by the payment provider without the mandataire's authorisation, and every
+refund is traced. A proposal becomes a Stripe refund only through :func:`approve` by an active
+treasurer or admin; it runs through Stripe once (idempotency key ``refund-request:<id>``), the
+refund entry is booked at once under ``stripe:refund:<refund id>`` (so the later
+``charge.refunded`` webhook adds nothing) and the audit log keeps who approved it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app import audit
+from app.accounts.models import User
+from app.core.money import format_cents
+from app.dbutil import begin_write
+from app.donations.booking import PARIS, lock_entry
+from app.donations.demo import open_gateway
+from app.donations.models import RefundRequest
+from app.extensions import db
+from app.ledger.entries import record_refund
+from app.ledger.models import LedgerEntry
+from app.sites.models import Campaign, Site
+from app.timeutil import utcnow
+
+STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté"}
+APPROVER_ROLES = ("treasurer", "admin")
+
+
+class RefundApprovalError(Exception):
+    """A refusal, in French, for the treasurer."""
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    id: int
+    status: str
+    amount_cents: int
+    donor: str
+    site_slug: str
+    charge_id: str | None
+    reason: str
+    created_at: datetime
+    stripe_refund_id: str | None
+    last_error: str | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    request_id: int
+    executed_now: bool
+    stripe_refund_id: str | None
+    entry_id: int | None
+    message: str
+
+
+def list_requests(site_slug: str | None = None) -> list[RefundRow]:
+    query = (select(RefundRequest, LedgerEntry, Site.slug)
+             .join(LedgerEntry, RefundRequest.entry_id == LedgerEntry.id)
+             .join(Campaign, LedgerEntry.campaign_id == Campaign.id)
+             .join(Site, Campaign.site_id == Site.id).order_by(RefundRequest.id))
+    if site_slug:
+        query = query.where(Site.slug == site_slug)
+    rows = []
+    for request, entry, slug in db.session.execute(query).all():
+        snapshot = entry.donor_snapshot or {}
+        donor = " ".join(p for p in (snapshot.get("civilite"), snapshot.get("prenom"),
+                                     snapshot.get("nom")) if p) or "donateur inconnu"
+        rows.append(RefundRow(request.id, request.status, request.amount_cents, donor, slug,
+                              request.charge_id, request.reason, request.created_at,
+                              request.stripe_refund_id, request.last_error))
+    return rows
+
+
+def approver(email: str) -> User:
+    """The user approving; refused unless an active treasurer or admin (R39-1-1)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise RefundApprovalError(f"Aucun compte pour {email}.")
+    if not user.active:
+        raise RefundApprovalError(f"Le compte {user.email} est désactivé : il ne peut pas "
+                                  "approuver de remboursement.")
+    if user.role not in APPROVER_ROLES:
+        raise RefundApprovalError(
+            f"Le compte {user.email} a le rôle « {user.role_label} » : seul un trésorier ou un "
+            "administrateur peut approuver un remboursement (article R39-1-1 du code "
+            "électoral : aucun remboursement sans l'autorisation du mandataire).")
+    return user
+
+
+def _locked(request_id: int) -> RefundRequest:
+    begin_write(db.session)
+    request = db.session.scalar(select(RefundRequest).where(RefundRequest.id == request_id)
+                                .with_for_update().execution_options(populate_existing=True))
+    if request is None:
+        db.session.rollback()
+        raise RefundApprovalError(f"Demande de remboursement n° {request_id} introuvable "
+                                  "(voir « estrade refunds list »).")
+    return request
+
+
+def _already(request: RefundRequest) -> ApprovalResult:
+    when = request.approved_at.strftime("%d/%m/%Y") if request.approved_at else "?"
+    result = ApprovalResult(request.id, False, request.stripe_refund_id, None,
+                            f"Remboursement n° {request.id} déjà exécuté (approuvé le {when}, "
+                            f"remboursement Stripe {request.stripe_refund_id}) : rien de plus.")
+    db.session.commit()
+    return result
+
+
+def approve(request_id: int, by_email: str) -> ApprovalResult:
+    """Approve and execute a refund request once; approving again does nothing more."""
+    user = approver(by_email)
+    request = _locked(request_id)
+    if request.status == "executed":
+        return _already(request)
+    if not request.charge_id:
+        db.session.rollback()
+        raise RefundApprovalError(f"La demande n° {request_id} ne porte sur aucun paiement "
+                                  "Stripe : remboursez le donateur par virement ou chèque.")
+    if request.status == "proposed":
+        request.status = "approved"
+        request.approved_by_id = user.id
+        request.approved_at = utcnow()
+        audit.record("refund.approve", request, user=user, amount_cents=request.amount_cents,
+                     charge=request.charge_id)
+    charge_id, amount = request.charge_id, request.amount_cents
+    db.session.commit()  # the approval is recorded before any money moves
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    gateway, owned = open_gateway(app)
+    try:
+        refund_id = gateway.create_refund(
+            charge_id=charge_id, amount_cents=amount,
+            idempotency_key=f"refund-request:{request_id}",
+            metadata={"refund_request": str(request_id), "motif": "DON-16"})
+    except Exception as exc:
+        request = _locked(request_id)
+        request.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.session.commit()
+        raise RefundApprovalError(
+            f"Stripe n'a pas effectué le remboursement n° {request_id} ({exc}). La demande reste "
+            "approuvée : relancez la même commande, le remboursement ne sera fait qu'une fois."
+        ) from exc
+    finally:
+        if owned:
+            gateway.close()
+
+    request = _locked(request_id)
+    if request.status == "executed":  # another approval finished meanwhile
+        return _already(request)
+    gift = db.session.get(LedgerEntry, request.entry_id)
+    assert gift is not None
+    lock_entry(gift)
+    entry = record_refund(
+        gift.id, amount, on=datetime.now(PARIS).date(), source_ref=f"stripe:refund:{refund_id}",
+        reason=f"Remboursement approuvé par {user.email} : {request.reason}",
+        recorded_by_id=user.id, details={"refund": refund_id, "charge": charge_id,
+                                         "refund_request": request_id}, commit=False)
+    request.status = "executed"
+    request.stripe_refund_id = refund_id
+    request.last_error = None
+    audit.record("refund.execute", request, user=user, amount_cents=amount, refund=refund_id,
+                 entry_id=entry.id)
+    db.session.commit()
+    return ApprovalResult(request_id, True, refund_id, entry.id,
+                          f"Remboursement n° {request_id} de {format_cents(amount)} effectué "
+                          f"(Stripe {refund_id}) et inscrit au registre.")

@@ -1,0 +1,137 @@
+"""Acceptance 6: monthly donations stop at the end of the collection window (DON-15) and
+never exceed the cap (DON-2): a renewal passing it is booked, flagged and refunded on approval."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.donations.demo import DemoGateway
+from app.donations.models import RefundRequest
+from app.donations.service import DonationRequest, reserve
+from app.donations.stripe_gateway import StripeGateway, charge_id_of, id_of
+from app.extensions import db
+from app.ledger.donors import merge_donors
+from app.ledger.models import Donor
+from app.ledger.service import GiftInput, accepted_total, record_gift
+from app.timeutil import utcnow
+from tests.conftest import create_user
+from tests.donations import test_webhook_support as support
+from tests.donations.test_webhook_support import (
+    SignedEvent,
+    demo_site,
+    entries,
+    fresh,
+    new_donation,
+    post,
+    who,
+)
+from tests.support.stripe_fixtures import StripeRecorder
+from tests.support.stripe_shapes import (
+    checkout_session_object,
+    create_monthly_subscription,
+    create_paid_payment_intent,
+    invoice_object,
+)
+
+wapp, wclient = support.wapp, support.wclient
+
+
+def test_monthly_gift_ends_with_the_window_and_stays_under_the_cap(
+        wapp: Flask, wclient: FlaskClient, stripe_gateway: StripeGateway,
+        stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
+    louise = who("Martin", "Louise")
+    donation = new_donation(50_000, louise, monthly=True)
+    # Collection ends when the account is filed (2027-05-21): 6 payments from 2026-11-28.
+    assert (donation.months, donation.reserved_cents) == (6, 300_000)
+    assert donation.subscription_end_at is not None
+    window_end = int(donation.subscription_end_at.replace(tzinfo=UTC).timestamp())
+    subscription, invoice = create_monthly_subscription(
+        stripe_gateway, 50_000, email=louise.email,
+        metadata={"donation_id": donation.id, "cancel_at": str(window_end)})
+    sub_id = subscription["id"]
+    # localstripe rejects proration_behavior: answer the update as Stripe would.
+    stripe_recorder.stub("POST", f"/v1/subscriptions/{sub_id}",
+                         {**subscription, "cancel_at": window_end})
+    session = checkout_session_object(donation_id=donation.id, amount_cents=50_000,
+                                      mode="subscription", subscription=sub_id,
+                                      invoice=invoice["id"], customer=subscription["customer"])
+    for _ in range(2):
+        assert post(wclient, signed_event("checkout.session.completed", session)) == 200
+    update = stripe_recorder.last("POST", f"/v1/subscriptions/{sub_id}")
+    assert update.params["cancel_at"] == str(window_end)
+    assert update.headers["Idempotency-Key"] == f"subscription-end:{sub_id}:{window_end}"
+    row = fresh(donation.id)
+    assert (row.status, row.subscription_id, row.paid_cents) == ("active", sub_id, 50_000)
+    first_charge = charge_id_of(stripe_gateway.retrieve_payment_intent(
+        str(id_of(invoice["payment_intent"]))))
+    assert [e.source_ref for e in entries()] == [f"stripe:charge:{first_charge}"]
+    # invoice.paid for the first invoice names the same charge: nothing more.
+    paid = invoice_object(invoice, subscription=sub_id,
+                          subscription_metadata={"donation_id": donation.id})
+    assert post(wclient, signed_event("invoice.paid", paid)) == 200
+    assert len(entries()) == 1
+
+    # Meanwhile a cheque of 3,800 € recorded under a slightly different address, then the
+    # treasurer merges the two records: 500 + 3,800 = 4,300 €, still under the cap.
+    cheque = record_gift(GiftInput(
+        campaign_id=donation.campaign_id, amount_cents=380_000, on=utcnow().date(),
+        method="cheque", identity=who("Martin", "Louise", adresse="1, rue de la Paix (bis)"),
+        source_ref="cheque:CHQ-9"))
+    assert cheque.status == "accepted"
+    online = db.session.scalar(select(Donor).where(Donor.id == entries()[0].donor_id))
+    merge_donors(online.id, cheque.donor_id, by_id=None, reason="même personne")
+    # A new monthly gift projected over the cap is refused before payment (DON-15).
+    refused = reserve(demo_site(), DonationRequest(
+        identity=louise, amount_cents=10_000, monthly=True, email=louise.email, source=None,
+        newsletter=False, attestations={}, client_ip=None))
+    assert refused.donation is None and "par mois" in refused.message
+
+    # The renewal (localstripe never renews: a paid PI and a current-shape invoice).
+    renewal_intent = create_paid_payment_intent(stripe_gateway, 50_000)
+    renewal = invoice_object(invoice, invoice_id="in_renewal_1",
+                             billing_reason="subscription_cycle",
+                             payment_intent=renewal_intent, subscription=sub_id,
+                             subscription_metadata={"donation_id": donation.id})
+    stripe_recorder.stub("GET", "/v1/invoices/in_renewal_1", renewal)
+    for _ in range(2):
+        assert post(wclient, signed_event("invoice.paid", renewal)) == 200
+    gifts = entries("donation")
+    assert [g.amount_cents for g in gifts] == [50_000, 380_000, 50_000]  # booked anyway
+    request = db.session.scalar(select(RefundRequest))
+    renewal_charge = str(charge_id_of(renewal_intent))
+    assert (request.amount_cents, request.charge_id, request.status) == \
+        (20_000, renewal_charge, "proposed")
+    assert fresh(donation.id).paid_cents == 100_000
+
+    create_user("tresorier@example.org", "treasurer")
+    runner = wapp.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["refunds", "approve", str(request.id),
+                                     "--by", "tresorier@example.org"])
+        assert result.exit_code == 0, result.output
+    assert [r["amount"] for r in stripe_gateway.list_refunds(renewal_charge)] == [20_000]
+    assert len(stripe_recorder.find("POST", "/v1/refunds")) == 1
+    assert accepted_total(donation.election_id, online.id) == 460_000
+
+    # The subscription ends (at the window end, or cancelled): the donation ends.
+    stripe_recorder._stubs.clear()
+    ended = stripe_gateway.cancel_subscription(sub_id)
+    assert post(wclient, signed_event("customer.subscription.deleted", ended)) == 200
+    assert fresh(donation.id).status == "ended"
+    from app.donations.service import pending_reservations
+
+    assert pending_reservations(donation.election_id, [online.id], None) == 0
+
+
+def test_demo_gateway_answers_monthly_lookups(wapp: Flask) -> None:
+    donation = new_donation(2_000, monthly=True)
+    gateway = DemoGateway("s")
+    sub = gateway.retrieve_subscription(f"sub_demo_{donation.id}")
+    invoice = gateway.retrieve_invoice(str(sub["latest_invoice"]))
+    intent = gateway.retrieve_payment_intent(str(invoice["payment_intent"]))
+    assert intent["latest_charge"]["id"] == f"ch_demo_{donation.id}"
+    assert intent["metadata"]["donation_id"] == donation.id
