@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from app.core.rules import CampaignFacts
-from app.core.rules import Donor as CoreDonor
 from app.core.spending_cap import CapResult, spending_cap
 from app.sites.models import Campaign
 
@@ -30,8 +29,3 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
         spending_cap_cents=cap.cents if cap is not None and cap.applies else None,
     )
 
-
-def core_donor(identity: object) -> CoreDonor:
-    fields = ("civilite", "nom", "prenom", "adresse", "code_postal", "commune", "pays",
-              "nationalite", "natural_person", "attests_eligibility", "card_country")
-    return CoreDonor(**{name: getattr(identity, name) for name in fields})

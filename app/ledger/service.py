@@ -27,10 +27,11 @@ from app.core.rules import (
     evaluate_gift,
     excess_to_refund,
 )
+from app.core.rules import Donor as CoreDonor
 from app.core.rules import donor_cap as rules_donor_cap
 from app.dbutil import begin_write
 from app.extensions import db
-from app.ledger.facts import campaign_facts, core_donor
+from app.ledger.facts import campaign_facts
 from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
 from app.sites.models import Campaign
 from app.timeutil import utcnow
@@ -50,21 +51,15 @@ class LedgerError(ValueError):
 
 
 @dataclass(frozen=True)
-class DonorIdentity:
-    """A donor as declared (R39-1 fields, DON-10) plus the DON-1 attestations."""
+class DonorIdentity(CoreDonor):
+    """A donor as declared (R39-1 fields, DON-10, and the DON-1 attestations) plus the e-mail
+    address the receipt goes to. Paper gifts carry their attestations on the signed CNCCFP
+    form, hence ``attests_eligibility`` defaults to True here."""
 
-    nom: str
-    prenom: str = ""
-    civilite: str = ""
-    adresse: str = ""
-    code_postal: str = ""
-    commune: str = ""
     pays: str = "France"
     nationalite: str = "française"
-    email: str = ""
-    natural_person: bool = True
     attests_eligibility: bool = True
-    card_country: str | None = None
+    email: str = ""
 
     @property
     def key(self) -> str:
@@ -300,7 +295,7 @@ def _record_gift_locked(gift: GiftInput, enforce: bool, book: bool = True) -> Gi
         return GiftOutcome("duplicate", Decision.accept(), existing.id, existing.donor_id)
     facts = campaign_facts(campaign)
     core_gift = Gift(gift.amount_cents, gift.on, gift.method,
-                     core_donor(gift.identity) if donor is not None else ANONYMOUS_DONOR)
+                     gift.identity if donor is not None else ANONYMOUS_DONOR)
     before = 0
     history = History(campaign_cash_total_cents=campaign_cash_total(campaign.id))
     if donor is not None:
