@@ -59,6 +59,7 @@ def test_missing_attestation_is_announced(page, live_server, demo_site, in_windo
     page.goto(f"{live_server.url}/don")
     page.get_by_role("radio", name="20 €", exact=True).check()
     page.get_by_role("button", name="Continuer vers le paiement sécurisé").click()
+    page.wait_for_selector("#don-erreurs")  # the answer to the POST has loaded
     alert = page.get_by_role("alert")
     assert alert.is_visible() and "attestation est obligatoire" in alert.inner_text()
     assert page.evaluate("document.activeElement.id") == "don-erreurs"

@@ -21,5 +21,6 @@ def test_wrong_password_shows_error_in_browser(page, live_server, users) -> None
     page.get_by_label("Adresse e-mail").fill("admin@example.org")
     page.get_by_label("Mot de passe").fill("mauvais-mot-de-passe")
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[role=alert]")  # the answer to the POST has loaded
     assert page.get_by_role("alert").is_visible()
     assert "incorrect" in page.get_by_role("alert").inner_text()
