@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from app.core.content import SiteConfig
+from app.core.site_config import SiteConfig
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.content import ContentError, Page, SiteConfig, load_pages, load_site_config
+from app.core.content import ContentError, Page, load_pages
+from app.core.site_config import SiteConfig, load_site_config
 
 
 @dataclass(frozen=True)
