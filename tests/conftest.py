@@ -148,3 +148,18 @@ def demo_site(app: Flask) -> Any:
     from app.sites.models import Site
 
     return db.session.scalar(sa.select(Site).where(Site.slug == "demo"))
+
+
+#: Inside the demo campaign's collection window (2026-10-01 → 2027-05-21).
+DONATION_DAY = __import__("datetime").datetime(2026, 11, 28, 10, 0)
+
+
+@pytest.fixture
+def in_window(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Freeze the donation pages' clock inside the demo campaign's collection window."""
+    from app.donations import service, views
+
+    monkeypatch.setattr(service, "utcnow", lambda: DONATION_DAY)
+    monkeypatch.setattr(views, "utcnow", lambda: DONATION_DAY)
+    return DONATION_DAY.date()
+

@@ -5,7 +5,6 @@ and in the treasurer's export."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -19,16 +18,6 @@ from app.extensions import db
 from app.ledger.models import LedgerEntry
 from tests.browser.conftest import LiveServer
 from tests.conftest import make_app
-
-FIXED_NOW = dt.datetime(2026, 11, 28, 10, 0)
-
-
-@pytest.fixture
-def in_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.donations import service, views
-
-    monkeypatch.setattr(service, "utcnow", lambda: FIXED_NOW)
-    monkeypatch.setattr(views, "utcnow", lambda: FIXED_NOW)
 
 
 def fill_donation_form(page: Any, base: str, *, amount_label: str = "50 €") -> None:

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
 from sqlalchemy import select
 
 from app.donations.models import Donation
 from app.extensions import db
-from tests.browser.test_donate import FIXED_NOW, fill_donation_form
+from tests.browser.test_donate import fill_donation_form
 from tests.site.test_check_site import CHECK_SITE, _unavailable
-
-
-@pytest.fixture
-def in_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.donations import service, views
-
-    monkeypatch.setattr(service, "utcnow", lambda: FIXED_NOW)
-    monkeypatch.setattr(views, "utcnow", lambda: FIXED_NOW)
 
 
 def judge(base: str, *args: str) -> str:

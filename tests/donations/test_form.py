@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from app.donations.models import Donation
@@ -25,18 +24,7 @@ def donations() -> int:
     return db.session.scalar(select(func.count()).select_from(Donation)) or 0
 
 
-@pytest.fixture
-def today(monkeypatch: pytest.MonkeyPatch) -> date:
-    """Inside the demo campaign's collection window (2026-10-01 → 2027-05-21)."""
-    from app.donations import service, views
-
-    fixed = date(2026, 11, 28)
-    monkeypatch.setattr(service, "utcnow", lambda: __import__("datetime").datetime(2026, 11, 28))
-    monkeypatch.setattr(views, "utcnow", lambda: __import__("datetime").datetime(2026, 11, 28))
-    return fixed
-
-
-def test_form_prefilled_from_link_with_legal_mentions(client, demo_site, today) -> None:
+def test_form_prefilled_from_link_with_legal_mentions(client, demo_site, in_window) -> None:
     html = client.get("/don?montant=50&mensuel=1&source=tract-marche").get_data(as_text=True)
     assert 'checked id="montant-1"' in html and 'value="50"' in html
     assert 'checked id="frequence-1"' in html
@@ -53,12 +41,12 @@ def test_form_prefilled_from_link_with_legal_mentions(client, demo_site, today) 
     assert "réduction d&#39;impôt" in html or "réduction d'impôt" in html  # TAX-1
 
 
-def test_free_amount_link_selects_other(client, demo_site, today) -> None:
+def test_free_amount_link_selects_other(client, demo_site, in_window) -> None:
     html = client.get("/don?montant=37,50").get_data(as_text=True)
     assert 'checked id="montant-4"' in html and 'value="37,50"' in html
 
 
-def test_missing_attestations_refused_nothing_created(client, demo_site, today) -> None:
+def test_missing_attestations_refused_nothing_created(client, demo_site, in_window) -> None:
     data = {k: v for k, v in VALID.items() if not k.startswith("atteste")}
     response = client.post("/don", data=data)
     html = response.get_data(as_text=True)
@@ -69,7 +57,7 @@ def test_missing_attestations_refused_nothing_created(client, demo_site, today) 
     assert donations() == 0
 
 
-def test_cap_refusal_says_how_much_is_left(client, demo_site, today) -> None:
+def test_cap_refusal_says_how_much_is_left(client, demo_site, in_window) -> None:
     record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=450_000,
                           on=date(2026, 11, 2), method="cheque",
                           identity=identity("Martin", "Alice"), source_ref="cheque:1"))
@@ -81,7 +69,7 @@ def test_cap_refusal_says_how_much_is_left(client, demo_site, today) -> None:
     assert donations() == 0
 
 
-def test_company_name_is_warned_before_any_payment(client, demo_site, today) -> None:
+def test_company_name_is_warned_before_any_payment(client, demo_site, in_window) -> None:
     data = {**VALID, "nom": "Boulangerie Martin SARL", "montant_libre": "50"}
     response = client.post("/don", data=data)
     html = response.get_data(as_text=True)
@@ -92,14 +80,14 @@ def test_company_name_is_warned_before_any_payment(client, demo_site, today) -> 
     assert donations() == 1
 
 
-def test_bad_amount_explained(client, demo_site, today) -> None:
+def test_bad_amount_explained(client, demo_site, in_window) -> None:
     response = client.post("/don", data={**VALID, "montant_libre": "12,345"})
     assert response.status_code == 422
     assert "deux décimales" in response.get_data(as_text=True)
     assert donations() == 0
 
 
-def test_demo_mode_reserves_then_pays(client, demo_site, today) -> None:
+def test_demo_mode_reserves_then_pays(client, demo_site, in_window) -> None:
     response = client.post("/don", data=VALID)
     assert response.status_code == 303 and "/don/demo/" in response.headers["Location"]
     donation = db.session.scalar(select(Donation))
@@ -109,7 +97,7 @@ def test_demo_mode_reserves_then_pays(client, demo_site, today) -> None:
     assert "Mode démonstration — aucun paiement réel" in page
 
 
-def test_monthly_reserves_until_the_end_of_the_window(client, demo_site, today) -> None:
+def test_monthly_reserves_until_the_end_of_the_window(client, demo_site, in_window) -> None:
     response = client.post("/don", data={**VALID, "frequence": "mensuel", "montant_libre": "100"})
     assert response.status_code == 303
     donation = db.session.scalar(select(Donation))
@@ -117,7 +105,7 @@ def test_monthly_reserves_until_the_end_of_the_window(client, demo_site, today) 
     assert donation.monthly and donation.months == 6 and donation.reserved_cents == 60_000
 
 
-def test_monthly_never_projected_over_the_cap(client, demo_site, today) -> None:
+def test_monthly_never_projected_over_the_cap(client, demo_site, in_window) -> None:
     response = client.post("/don", data={**VALID, "frequence": "mensuel",
                                          "montant_libre": "800"})
     html = response.get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
@@ -126,14 +114,14 @@ def test_monthly_never_projected_over_the_cap(client, demo_site, today) -> None:
     assert donations() == 0
 
 
-def test_pending_gift_reserves_the_cap(client, demo_site, today) -> None:
+def test_pending_gift_reserves_the_cap(client, demo_site, in_window) -> None:
     assert client.post("/don", data={**VALID, "montant_libre": "4500"}).status_code == 303
     second = client.post("/don", data=VALID)  # another tab, before paying the first
     assert second.status_code == 422
     assert "100,00" in second.get_data(as_text=True).replace("\u202f", " ")
 
 
-def test_no_mandataire_no_form(client, demo_site, today) -> None:
+def test_no_mandataire_no_form(client, demo_site, in_window) -> None:
     demo_site.campaign.mandataire_name = None
     db.session.commit()
     html = client.get("/don").get_data(as_text=True)
@@ -153,7 +141,7 @@ def test_outside_window_no_form(client, demo_site, monkeypatch) -> None:
     assert "période de collecte des dons est terminée" in html
 
 
-def test_small_commune_shows_no_tax_reduction(client, demo_site, today) -> None:
+def test_small_commune_shows_no_tax_reduction(client, demo_site, in_window) -> None:
     demo_site.campaign.mode = "petite-commune"
     db.session.commit()
     html = client.get("/don").get_data(as_text=True)
@@ -161,7 +149,7 @@ def test_small_commune_shows_no_tax_reduction(client, demo_site, today) -> None:
 
 
 def test_stripe_mode_sends_our_amount_to_checkout(database_url, tmp_path, stripe_config,
-                                                  stripe_recorder, today) -> None:
+                                                  stripe_recorder, in_window) -> None:
     from tests.conftest import make_app
 
     app = make_app(database_url, tmp_path, **stripe_config)
