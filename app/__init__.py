@@ -70,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.donations import init_app as init_donations
 
     init_donations(app)
+    from app.treasury import init_app as init_treasury
+
+    init_treasury(app)
     init_site(app)
     app.register_blueprint(site_bp)
 

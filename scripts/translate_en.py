@@ -80,6 +80,26 @@ EN = {
     "Le formulaire contient des erreurs": "The form has errors",
     "Mot de passe provisoire, affiché une seule fois : transmettez-le à la personne.":
         "Temporary password, shown once: pass it on to the person.",
+    "Trésorerie": "Treasury",
+    "Aucune alerte de conformité.": "No compliance alert.",
+    "Écritures": "Entries",
+    "Recettes": "Receipts",
+    "Plafond des dépenses (CAP-1)": "Spending cap (CAP-1)",
+    "sans objet": "not applicable",
+    "Espèces et quêtes (DON-5)": "Cash and collections (DON-5)",
+    "Remboursement forfaitaire maximal (RMB-1)": "Maximum State reimbursement (RMB-1)",
+    "Remboursements à approuver (DON-16)": "Refunds awaiting approval (DON-16)",
+    "Donateur": "Donor",
+    "Montant": "Amount",
+    "Motif": "Reason",
+    "Approuvez avec « estrade refunds approve N --by VOTRE-EMAIL » : le remboursement est "
+    "exécuté une seule fois par Stripe.": "Approve with “estrade refunds approve N --by "
+    "YOUR-EMAIL”: Stripe executes the refund once.",
+    "Aucun remboursement en attente.": "No refund waiting.",
+    "Aucune campagne : chargez-en une avec « estrade campaign load ».":
+        "No campaign: load one with “estrade campaign load”.",
+    "Chiffres du compte": "Account figures",
+    "Solde du registre": "Ledger balance",
 }
 
 path = Path(__file__).resolve().parent.parent / "app/translations/en/LC_MESSAGES/messages.po"
@@ -87,7 +107,7 @@ with path.open("rb") as handle:
     catalog = read_po(handle, locale="en")
 missing = []
 for message in catalog:
-    if message.id and not message.string:
+    if message.id and (not message.string or message.fuzzy):
         if message.id in EN:
             message.string = EN[message.id]
             message.flags.discard("fuzzy")

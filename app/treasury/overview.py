@@ -1,0 +1,93 @@
+"""Figures and alerts of one campaign's account, for the treasurer (mandataire financier)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.core.chain import signed_amount
+from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
+from app.extensions import db
+from app.ledger.facts import campaign_cap
+from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
+from app.ledger.service import campaign_cash_total
+from app.ledger.verify import verify_campaign
+from app.sites.models import Campaign
+
+RECEIPT_KINDS = ("donation", "in_kind", "collection")
+
+
+@dataclass
+class Alert:
+    rule: str
+    message: str
+    level: str = "warning"  # warning | danger
+
+
+@dataclass
+class CampaignOverview:
+    campaign: Campaign
+    entries: int
+    balance_cents: int
+    receipts_by_method: dict[str, int]
+    cap_cents: int | None
+    cash_cents: int
+    cash_ceiling_cents: int | None
+    reimbursement_cents: int | None
+    alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def cash_share_percent(self) -> int | None:
+        if not self.cash_ceiling_cents:
+            return None
+        return self.cash_cents * 100 // self.cash_ceiling_cents
+
+
+def overview(campaign: Campaign) -> CampaignOverview:
+    rows = db.session.execute(select(LedgerEntry.kind, LedgerEntry.method,
+                                     func.sum(LedgerEntry.amount_cents))
+                              .where(LedgerEntry.campaign_id == campaign.id)
+                              .group_by(LedgerEntry.kind, LedgerEntry.method)).all()
+    by_method: dict[str, int] = {}
+    for kind, method, total in rows:
+        if kind in RECEIPT_KINDS or kind == "refund":
+            label = METHOD_LABELS.get(method or "", method or "—")
+            by_method[label] = by_method.get(label, 0) + signed_amount(kind, int(total or 0))
+    check = verify_campaign(campaign)
+    cap = campaign_cap(campaign)
+    applies = cap is not None and cap.applies
+    result = CampaignOverview(
+        campaign=campaign, entries=check.entries, balance_cents=check.balance_cents,
+        receipts_by_method=by_method, cap_cents=cap.cents if applies else None,
+        cash_cents=campaign_cash_total(campaign.id),
+        cash_ceiling_cents=cash_ceiling(cap) if applies else None,
+        reimbursement_cents=reimbursement_ceiling(cap) if applies else None)
+    result.alerts = _alerts(campaign, result, check.problem)
+    return result
+
+
+def _alerts(campaign: Campaign, view: CampaignOverview, problem: object) -> list[Alert]:
+    alerts: list[Alert] = []
+    if problem is not None:
+        message = getattr(problem, "message", "")
+        alerts.append(Alert("REGISTRE", f"Registre altéré : {message}", "danger"))
+    if campaign.mode == "candidat" and not campaign.has_mandataire:
+        alerts.append(Alert("MAND-1", "Aucun mandataire déclaré : les dons sont fermés.",
+                            "danger"))
+    flags = db.session.scalars(select(ComplianceFlag).where(
+        ComplianceFlag.campaign_id == campaign.id, ComplianceFlag.resolved_entry_id.is_(None))
+        .order_by(ComplianceFlag.id)).all()
+    for flag in flags:
+        alerts.append(Alert(flag.rule, flag.message, "danger"))
+    share = view.cash_share_percent
+    if share is not None and share >= 80:
+        alerts.append(Alert("DON-5", f"Espèces et quêtes : {share} % du plafond autorisé "
+                                     "(20 % du plafond des dépenses).",
+                            "danger" if share >= 100 else "warning"))
+    warned = sum(1 for rules in db.session.scalars(select(LedgerEntry.rules).where(
+        LedgerEntry.campaign_id == campaign.id)) if rules)
+    if warned:
+        alerts.append(Alert("AVERT.", f"{warned} écriture(s) enregistrée(s) avec un "
+                                      "avertissement : voir l'export des donateurs."))
+    return alerts
