@@ -59,6 +59,8 @@ def test_missing_attestation_is_announced(page, live_server, demo_site, in_windo
 def test_demo_mode_gift_lands_once(page, live_server, app, demo_site, in_window,
                                    tmp_path) -> None:
     fill_donation_form(page, live_server.url)
+    page.wait_for_url("**/don/demo/**")
+    page.wait_for_load_state()
     assert "Mode démonstration — aucun paiement réel" in page.content()
     page.get_by_role("button", name="Simuler le paiement").click()
     page.wait_for_url("**/don/merci/**")

@@ -27,6 +27,8 @@ def judge(base: str, *args: str) -> str:
 
 def test_donation_pages_pass_the_judges(page, live_server, demo_site, in_window) -> None:
     fill_donation_form(page, live_server.url)
+    page.wait_for_url("**/don/demo/**")
+    page.wait_for_load_state()
     page.get_by_role("button", name="Simuler le paiement").click()
     page.wait_for_url("**/don/merci/**")
     db.session.rollback()  # end this thread's read snapshot: the server wrote meanwhile
