@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from app.fileutil import atomic_write_text
+from app.schema import upgrade_database
 
 ADMIN_FILE = "initial-admin.txt"
 DEFAULT_ADMIN_EMAIL = "admin@example.org"
@@ -72,7 +73,10 @@ COMMAND_MODULES = ("app.accounts.cli", "app.sites.cli", "app.site.cli", "app.led
 def register_commands(app: Flask) -> None:
     import importlib
 
+    from app.schema import db_cli
+
     app.cli.add_command(init_command)
+    app.cli.add_command(db_cli)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -154,15 +158,13 @@ def _ensure_admin(app: Flask) -> tuple[str, str | None]:
 @with_appcontext
 def init_command(no_demo: bool) -> None:
     """Prépare l'installation : configuration, base de données, site de démo, administrateur."""
-    from flask_migrate import upgrade
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     steps = 4 if not no_demo else 3
     click.echo(f"[1/{steps}] Configuration…", nl=False)
     click.echo(" instance/config.py créé (clé secrète aléatoire)."
                if _ensure_instance_config(app) else " instance/config.py conservé.")
     click.echo(f"[2/{steps}] Base de données : migrations…", nl=False)
-    upgrade(directory=app.extensions["migrate"].directory)
+    upgrade_database(app)
     click.echo(" à jour.")
     if not no_demo:
         click.echo(f"[3/{steps}] {_seed_demo(app)}")

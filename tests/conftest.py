@@ -29,12 +29,12 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def _migrate(url: str, instance: Path) -> None:
-    from flask_migrate import upgrade
+    from app.schema import upgrade_database
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
                       "SECRET_KEY": "migrate"})
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade_database(app)
         db.engine.dispose()
 
 

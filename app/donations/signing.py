@@ -14,11 +14,20 @@ import secrets
 import time
 from typing import Any
 
-import stripe
 
-# The API version the installed SDK is pinned to (what Stripe stamps on events sent to an
-# endpoint created with ``api_version=stripe.api_version``).
-SDK_API_VERSION: str = stripe.api_version
+def sdk_api_version() -> str:
+    """The API version the installed SDK is pinned to (what Stripe stamps on events sent to
+    an endpoint created with ``api_version=stripe.api_version``). Imported on demand: the
+    ``stripe`` package takes a third of a second to import."""
+    import stripe
+
+    return str(stripe.api_version)
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: ``SDK_API_VERSION`` stays importable, lazily
+    if name == "SDK_API_VERSION":
+        return sdk_api_version()
+    raise AttributeError(name)
 
 _ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -48,7 +57,7 @@ def build_event(
     *,
     event_id: str | None = None,
     created: int | None = None,
-    api_version: str = SDK_API_VERSION,
+    api_version: str | None = None,
     previous_attributes: dict[str, Any] | None = None,
     livemode: bool = False,
 ) -> dict[str, Any]:
@@ -59,7 +68,7 @@ def build_event(
     return {
         "id": event_id or random_id("evt_"),
         "object": "event",
-        "api_version": api_version,
+        "api_version": api_version or sdk_api_version(),
         "created": int(time.time()) if created is None else int(created),
         "data": data,
         "livemode": livemode,

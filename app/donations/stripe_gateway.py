@@ -20,12 +20,25 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-import stripe
+from app.donations.signing import sdk_api_version
 
-from app.donations.signing import SDK_API_VERSION
+if TYPE_CHECKING:
+    import requests
+
+
+class _LazyStripe:
+    """The ``stripe`` package, imported on first use (a third of a second at start-up that
+    every command and web worker would otherwise pay). Annotations here are strings."""
+
+    def __getattr__(self, name: str) -> Any:
+        import stripe as module
+
+        return getattr(module, name)
+
+
+stripe: Any = _LazyStripe()
 
 CURRENCY = "eur"
 LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
@@ -97,11 +110,13 @@ class StripeGateway:
             return
         if http_client is None:
             # One shared session for every thread, so that close() really closes it.
+            import requests
+
             self._owned_session = requests.Session()
             http_client = stripe.RequestsClient(session=self._owned_session,
                                                 timeout=REQUEST_TIMEOUT_SECONDS)
         self._client = stripe.StripeClient(
-            self.secret_key, stripe_version=SDK_API_VERSION, http_client=http_client,
+            self.secret_key, stripe_version=sdk_api_version(), http_client=http_client,
             base_addresses={"api": self.api_base} if self.api_base else None,
             max_network_retries=max_network_retries)
 
