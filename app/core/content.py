@@ -254,11 +254,17 @@ def _body_from_line(text: str, line: int) -> str:
     return text[start:]
 
 
-def load_pages(pages_root: Path) -> tuple[list[Page], list[ContentError]]:
+#: Optional callback giving back an already parsed, unchanged page: (path, stat) → Page.
+Reuse = Callable[[Path, os.stat_result], "Page | None"]
+
+
+def load_pages(pages_root: Path, reuse: Reuse | None = None
+               ) -> tuple[list[Page], list[ContentError]]:
     """Read every ``*.md`` under ``pages_root`` (hidden files skipped), sorted by path.
 
     Bad pages and slug collisions are returned as errors and left out; the others load.
     Drafts are returned too (``status == "draft"``): filtering is the caller's choice.
+    ``reuse`` lets a caller skip reading and parsing files it knows are unchanged.
     """
     errors: list[ContentError] = []
     if not pages_root.is_dir():
@@ -270,7 +276,9 @@ def load_pages(pages_root: Path) -> tuple[list[Page], list[ContentError]]:
         if any(part.startswith((".", "_")) for part in relative.split("/")):
             continue
         try:
-            parsed.append(parse_page(path, path.read_text(encoding="utf-8"), pages_root))
+            known = reuse(path, path.stat()) if reuse is not None else None
+            parsed.append(known or parse_page(path, path.read_text(encoding="utf-8"),
+                                              pages_root))
         except ContentError as exc:
             errors.append(exc)
         except (OSError, UnicodeDecodeError) as exc:

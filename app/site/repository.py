@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.core.content import ContentError, Page, load_pages
 from app.core.site_config import SiteConfig, load_site_config
+from app.site.page_cache import PageCache
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def _signature(root: Path) -> tuple[int, int]:
     return newest, count
 
 
-def site_content(root: Path) -> SiteContent:
+def site_content(root: Path, cache_dir: Path | None = None) -> SiteContent:
+    """The site's settings and pages; ``cache_dir`` keeps parsed pages between runs."""
     root = root.resolve()
     signature = _signature(root)
     with _lock:
@@ -56,7 +58,12 @@ def site_content(root: Path) -> SiteContent:
         if cached and cached[0] == signature:
             return cached[1]
     config = load_site_config(root / "site.toml")
-    pages, errors = load_pages(root / "pages")
+    if cache_dir is None:
+        pages, errors = load_pages(root / "pages")
+    else:
+        page_cache = PageCache(cache_dir, root / "pages")
+        pages, errors = load_pages(root / "pages", page_cache.reuse)
+        page_cache.remember(pages)
     published = {p.slug: p for p in pages if p.status == "published"}
     drafts = {p.slug: p for p in pages if p.status != "published"}
     for error in errors:
