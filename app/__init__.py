@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 from app.config import PROJECT_ROOT, load_config
@@ -18,8 +18,7 @@ __version__ = "0.1.0"
 
 def select_locale() -> str:
     """Staff pick their language; public pages follow the site (French by default)."""
-    languages = [code.strip() for code in
-                 str(_current_app().config["ESTRADE_LANGUAGES"]).split(",")]
+    languages = [code.strip() for code in str(current_app.config["ESTRADE_LANGUAGES"]).split(",")]
     requested = request.args.get("lang")
     if requested in languages:
         return requested
@@ -28,13 +27,7 @@ def select_locale() -> str:
     site_lang = getattr(g, "site_language", None)
     if site_lang in languages:
         return site_lang
-    return _current_app().config["BABEL_DEFAULT_LOCALE"]
-
-
-def _current_app() -> Flask:
-    from flask import current_app
-
-    return current_app  # type: ignore[return-value]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -57,19 +50,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.accounts import bp as accounts_bp
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
+    from app.donations import init_app as init_donations
     from app.donations import models as _donations  # noqa: F401
     from app.ledger import models as _ledger  # noqa: F401
     from app.site import bp as site_bp
     from app.site import init_app as init_site
     from app.sites import models as _sites  # noqa: F401
+    from app.treasury import init_app as init_treasury
 
     init_accounts(app)
     app.register_blueprint(accounts_bp)
-    from app.donations import init_app as init_donations
-
-    init_donations(app)
-    from app.treasury import init_app as init_treasury
-
+    init_donations(app)  # /don and /stripe/webhook before the site's catch-all pages
     init_treasury(app)
     init_site(app)
     app.register_blueprint(site_bp)
