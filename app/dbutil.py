@@ -8,6 +8,7 @@ switched off so that SQLAlchemy's "begin" event can emit the BEGIN we choose.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import event
@@ -60,6 +61,20 @@ def begin_write(session: Any) -> None:
         real.commit()
     real.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
     real.info[WRITE_TX] = True
+
+
+@contextlib.contextmanager
+def write_transaction(session: Any, *, commit: bool = True) -> Iterator[None]:
+    """The ledger's write pattern: :func:`begin_write`, then commit (unless the caller's own
+    transaction will) or, on any error, roll everything back."""
+    begin_write(session)
+    try:
+        yield
+        if commit:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -10,6 +10,7 @@ from app import audit
 from app.core.donors import likely_duplicates
 from app.core.money import format_cents
 from app.core.rules import donor_cap
+from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.facts import campaign_facts
 from app.ledger.models import ComplianceFlag, Donor, DonorMerge, LedgerEntry
@@ -45,29 +46,25 @@ def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str
                  commit: bool = True) -> MergeResult:
     """Record that two donor records are one person. The DON-2 cap then covers both; any
     excess is flagged for refund (DON-16) on the group's latest gift."""
-    from app.dbutil import begin_write
-
-    begin_write(db.session)
-    kept, merged = db.session.get(Donor, kept_id), db.session.get(Donor, merged_id)
-    if kept is None or merged is None:
-        raise LedgerError("Donateur inconnu.")
-    if kept.election_id != merged.election_id:
-        raise LedgerError("Ces donateurs relèvent d'élections différentes : pas de fusion.")
-    root_kept, root_merged = canonical_id(kept_id), canonical_id(merged_id)
-    if root_kept == root_merged:
-        raise LedgerError("Ces deux fiches désignent déjà la même personne.")
-    for root in sorted((root_kept, root_merged)):  # fixed order: no deadlock
-        lock_donor(root)
-    db.session.get(Donor, root_merged).merged_into_id = root_kept
-    db.session.add(DonorMerge(kept_id=root_kept, merged_id=root_merged, by_id=by_id,
-                              reason=reason))
-    group = donor_group(root_kept)
-    total = donor_total(kept.election_id, group)
-    flagged = _flag_excess(kept.election_id, group, total)
-    audit.record("donor.merge", object_type="Donor", object_id=root_kept,
-                 merged=root_merged, reason=reason, flagged_cents=flagged)
-    if commit:
-        db.session.commit()
+    with write_transaction(db.session, commit=commit):
+        kept, merged = db.session.get(Donor, kept_id), db.session.get(Donor, merged_id)
+        if kept is None or merged is None:
+            raise LedgerError("Donateur inconnu.")
+        if kept.election_id != merged.election_id:
+            raise LedgerError("Ces donateurs relèvent d'élections différentes : pas de fusion.")
+        root_kept, root_merged = canonical_id(kept_id), canonical_id(merged_id)
+        if root_kept == root_merged:
+            raise LedgerError("Ces deux fiches désignent déjà la même personne.")
+        for root in sorted((root_kept, root_merged)):  # fixed order: no deadlock
+            lock_donor(root)
+        db.session.get(Donor, root_merged).merged_into_id = root_kept
+        db.session.add(DonorMerge(kept_id=root_kept, merged_id=root_merged, by_id=by_id,
+                                  reason=reason))
+        group = donor_group(root_kept)
+        total = donor_total(kept.election_id, group)
+        flagged = _flag_excess(kept.election_id, group, total)
+        audit.record("donor.merge", object_type="Donor", object_id=root_kept,
+                     merged=root_merged, reason=reason, flagged_cents=flagged)
     message = f"Fiches fusionnées : total de la personne {format_cents(total)}."
     if flagged:
         message += (f" Dépassement du plafond : {format_cents(flagged)} à rembourser "

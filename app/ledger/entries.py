@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.core.chain import signed_amount
 from app.core.money import format_cents
-from app.dbutil import begin_write
+from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.service import LedgerError, _lock_campaign, append_entry, find_by_source, lock_donor
@@ -29,8 +29,7 @@ def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str
 
     Idempotent on ``source_ref`` (e.g. the Stripe refund id).
     """
-    begin_write(db.session)
-    try:
+    with write_transaction(db.session, commit=commit):
         if source_ref and (existing := find_by_source(source_ref)) is not None:
             return existing
         original = db.session.get(LedgerEntry, entry_id)
@@ -48,12 +47,7 @@ def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str
             donor=original.donor, source_ref=source_ref, related=original,
             recorded_by_id=recorded_by_id, reason=reason, details=details)
         _resolve_flags(original.id, refund)
-        if commit:
-            db.session.commit()
         return refund
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def _resolve_flags(entry_id: int, refund: LedgerEntry) -> None:
@@ -76,8 +70,7 @@ def record_entry(campaign_id: int, *, kind: str, amount_cents: int, on: date,
     """Fees, expenses, apport personnel, loans… (no donor cap involved). Idempotent."""
     if kind in ("donation", "in_kind", "collection", "refund"):
         raise LedgerError("Utilisez l'enregistrement des dons ou des remboursements.")
-    begin_write(db.session)
-    try:
+    with write_transaction(db.session, commit=commit):
         if source_ref and (existing := find_by_source(source_ref)) is not None:
             return existing
         campaign = _lock_campaign(campaign_id)
@@ -85,12 +78,7 @@ def record_entry(campaign_id: int, *, kind: str, amount_cents: int, on: date,
         entry = append_entry(campaign, kind=kind, amount_cents=amount_cents, on=on,
                              method=method, source_ref=source_ref, related=related,
                              recorded_by_id=recorded_by_id, reason=reason, details=details)
-        if commit:
-            db.session.commit()
         return entry
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int | None,
@@ -98,8 +86,7 @@ def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int |
     """A correction: an entry cancelling another one (entries are never edited)."""
     if not reason.strip():
         raise LedgerError("Une annulation doit être motivée.")
-    begin_write(db.session)
-    try:
+    with write_transaction(db.session, commit=commit):
         original = db.session.get(LedgerEntry, entry_id)
         if original is None or original.kind == "reversal":
             raise LedgerError("Écriture introuvable ou déjà une annulation.")
@@ -114,9 +101,4 @@ def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int |
             amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
             method=original.method, donor=original.donor, source_ref=source_ref,
             related=original, recorded_by_id=recorded_by_id, reason=reason)
-        if commit:
-            db.session.commit()
         return entry
-    except BaseException:
-        db.session.rollback()
-        raise

@@ -19,7 +19,7 @@ from typing import Any
 
 from app.core.donors import normalise_name
 from app.core.money import MoneyError, parse_amount
-from app.dbutil import begin_write
+from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.service import DonorIdentity, GiftInput, GiftOutcome, record_gift
 
@@ -171,8 +171,7 @@ def import_gifts(path: Path, campaign_id: int, *, dry_run: bool, recorded_by_id:
                  ) -> list[RowResult]:
     rows = parse_file(path.read_bytes())
     results: list[RowResult] = []
-    begin_write(db.session)
-    try:
+    with write_transaction(db.session, commit=not dry_run):
         for row in rows:
             outcome = record_gift(GiftInput(
                 campaign_id=campaign_id, amount_cents=row.amount_cents, on=row.on,
@@ -182,11 +181,6 @@ def import_gifts(path: Path, campaign_id: int, *, dry_run: bool, recorded_by_id:
                 details={"reference": row.values.get("reference", ""), "file": path.name},
                 recorded_by_id=recorded_by_id), commit=False)
             results.append(_result(row, outcome))
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
-    except BaseException:
+    if dry_run:
         db.session.rollback()
-        raise
     return results
