@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from app.core.content import Page
 from app.core.money import MoneyError, format_cents
 from app.core.rules import company_markers
 from app.donations import bp
@@ -39,10 +37,6 @@ def _site_renderer():  # type: ignore[no-untyped-def]
     return renderer()
 
 
-def _page(title: str, slug: str, description: str) -> Page:
-    return Page(source=Path(f"<{slug}>"), slug=slug, title=title, description=description)
-
-
 #: Stripe Checkout is reached by a redirect after our form is posted: CSP form-action must
 #: allow it, or the browser blocks the redirect.
 CHECKOUT_ORIGIN = "https://checkout.stripe.com"
@@ -52,9 +46,8 @@ def _respond(title: str, path: str, content: str, *, status: int = 200,
              description: str = "") -> Any:
     """Render app-made content inside the site's theme, with the DON-9 legal block."""
     site_renderer = _site_renderer()
-    page = _page(title, path.strip("/"), description or title)
-    output = site_renderer.render_app_page(page, path, content, status=status,
-                                           form_origins=(CHECKOUT_ORIGIN,))
+    output = site_renderer.render_app_page(title, path, content, description=description,
+                                           status=status, form_origins=(CHECKOUT_ORIGIN,))
     response = current_app.response_class(output.body, status=output.status,
                                           mimetype="text/html")
     response.headers["Content-Security-Policy"] = output.csp + "; frame-ancestors 'none'"

@@ -197,10 +197,11 @@ class SiteRenderer:
             html = _DON_HREF.sub(f'href="{self.options.donate_url}', html)
         return Output(html, status, "text/html", csp, warnings)
 
-    def render_app_page(self, page: Page, path: str, content: str, *, status: int = 200,
-                        form_origins: tuple[str, ...] = ()) -> Output:
+    def render_app_page(self, title: str, path: str, content: str, *, description: str = "",
+                        status: int = 200, form_origins: tuple[str, ...] = ()) -> Output:
         """A page whose content the app made (the donation pages), inside the theme, with
         the DON-9 legal block."""
+        page = _auto_page(path.strip("/"), title, description or title)
         return self._html("page.html", page, path, content=content, needs_legal=True,
                           status=status, form_origins=form_origins)
 

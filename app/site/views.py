@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Response, abort, current_app, g, request, send_file
-from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 from markupsafe import Markup
 
-from app.donations.legal import LEGAL_BLOCK_MARKER, mentions_for, render_legal_block
+from app.donations.legal import render_legal_block
 from app.site import bp
 from app.site.images import ImageStore
 from app.site.legal_pages import campaign_info
@@ -42,13 +41,7 @@ def current_site() -> Site:
 
 def legal_block(site: Site) -> Markup:
     """The DON-9 block, rendered by the app (never by the theme)."""
-    try:
-        return render_legal_block(site.campaign)
-    except TemplateNotFound:  # donations blueprint not registered: read its template directly
-        folder = Path(__file__).resolve().parent.parent / "donations" / "templates"
-        env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
-        return Markup(env.get_template("donations/_legal.html").render(
-            mentions=mentions_for(site.campaign), marker=LEGAL_BLOCK_MARKER))
+    return render_legal_block(site.campaign)
 
 
 def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
