@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from app.core.money import MoneyError, format_cents
@@ -32,9 +32,12 @@ def demo() -> bool:
 
 
 def _site_renderer():  # type: ignore[no-untyped-def]
-    from app.site.views import renderer
+    """The site's renderer, built once per request (theme, settings, media signature)."""
+    if "site_renderer" not in g:
+        from app.site.views import renderer
 
-    return renderer()
+        g.site_renderer = renderer()
+    return g.site_renderer
 
 
 #: Stripe Checkout is reached by a redirect after our form is posted: CSP form-action must
@@ -89,9 +92,10 @@ def donate() -> Any:
 
     site = current_site()
     form = DonationForm()
-    form.set_presets(_presets(_site_renderer()))
+    presets = _presets(_site_renderer())
+    form.set_presets(presets)
     if request.method != "POST":  # GET and HEAD
-        form.prefill(request.args, _presets(_site_renderer()))
+        form.prefill(request.args, presets)
         return _form_page(form)
     campaign = site.campaign
     party = campaign is not None and campaign.mode == "parti"
