@@ -3,26 +3,16 @@ pass on /don and on the confirmation page, on a desktop and 375 px wide."""
 
 from __future__ import annotations
 
-import subprocess
-
 from sqlalchemy import select
 
 from app.donations.models import Donation
 from app.extensions import db
 from tests.browser.test_donate import fill_donation_form
-from tests.site.test_check_site import CHECK_SITE, _unavailable
+from tests.site.test_check_site import run_check_site
 
 
 def judge(base: str, *args: str) -> str:
-    if not CHECK_SITE.exists():
-        _unavailable(f"juges introuvables ({CHECK_SITE})")
-    result = subprocess.run([str(CHECK_SITE), base, *args, "--no-crawl"], capture_output=True,
-                            text=True, timeout=900)
-    output = result.stdout + result.stderr
-    if result.returncode == 2:
-        _unavailable(f"check-site ne peut pas démarrer ici :\n{output[-2000:]}")
-    assert result.returncode == 0 and " 0 failed" in output.strip().splitlines()[-1], output
-    return output
+    return run_check_site(base, *args, "--no-crawl")
 
 
 def test_donation_pages_pass_the_judges(page, live_server, demo_site, in_window) -> None:

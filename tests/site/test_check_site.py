@@ -47,17 +47,24 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return folders
 
 
-def _check(folder: Path, *args: str) -> str:
+def run_check_site(target: str, *args: str) -> str:
+    """Run the judges; their verdict is the last line of standard output (standard error
+    carries set-up chatter such as ``npm ci`` on a first run)."""
     if not CHECK_SITE.exists():
         _unavailable(f"juges introuvables ({CHECK_SITE})")
-    result = subprocess.run([str(CHECK_SITE), str(folder), *args], capture_output=True,
+    result = subprocess.run([str(CHECK_SITE), target, *args], capture_output=True,
                             text=True, timeout=900)
     output = result.stdout + result.stderr
     if result.returncode == 2:
         _unavailable(f"check-site ne peut pas s'installer ou démarrer ici :\n{output[-2000:]}")
     assert result.returncode == 0, output
-    assert " 0 failed" in output.strip().splitlines()[-1], output
-    return output
+    verdict = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert " 0 failed" in verdict, output
+    return result.stdout
+
+
+def _check(folder: Path, *args: str) -> str:
+    return run_check_site(str(folder), *args)
 
 
 @pytest.mark.parametrize("theme", SHIPPED)
