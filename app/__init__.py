@@ -34,7 +34,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """App factory: defaults, then instance/config.py, then environment, then ``config``."""
     instance_path = ((config or {}).get("INSTANCE_PATH") or os.environ.get("ESTRADE_INSTANCE_PATH")
                      or str(PROJECT_ROOT / "instance"))
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # A relative ESTRADE_INSTANCE_PATH is taken from the current folder (Flask wants it absolute).
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path),
+                instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
