@@ -120,7 +120,8 @@ def test_init_twice_keeps_data(tmp_path) -> None:
 
 def test_relative_instance_path_is_taken_from_the_current_folder(tmp_path) -> None:
     env = {"ESTRADE_DATABASE_URL": f"sqlite:///{tmp_path / 'rel.sqlite'}",
-           "ESTRADE_INSTANCE_PATH": "mon-instance", "ESTRADE_ADMIN_PASSWORD": "motdepasse-solide-27"}
+           "ESTRADE_INSTANCE_PATH": "mon-instance",
+           "ESTRADE_ADMIN_PASSWORD": "motdepasse-solide-27"}
     result = run_estrade("init", "--no-demo", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "mon-instance" / "config.py").is_file()

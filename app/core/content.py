@@ -19,7 +19,7 @@ import secrets
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,10 @@ class Page:
     meta: dict[str, Any] = field(default_factory=dict)
     body_line: int = 1
     text: str = field(default="", repr=False, compare=False)  # the whole source file
+    #: sha256 of ``text``; kept when a cache drops the text (see :func:`slim_page`).
+    fingerprint: str = field(default="", repr=False, compare=False)
+    #: False for a page kept without its text and body, read back by :func:`full_page`.
+    complete: bool = field(default=True, repr=False, compare=False)
 
     @property
     def is_published(self) -> bool:
@@ -187,7 +191,7 @@ def parse_page(path: Path, text: str, pages_root: Path) -> Page:
     def fail(line: int | None, message: str) -> ContentError:
         return ContentError(path, line, message, display)
 
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = _normalise(text)
     meta, key_lines, body_line = _front_matter(text, fail)
 
     def text_field(key: str, required: bool = False) -> str:
@@ -240,8 +244,34 @@ def parse_page(path: Path, text: str, pages_root: Path) -> Page:
         kind=kind, menu_order=menu_order, image=image, status=status,
         body=_body_from_line(text, body_line),
         meta={k: v for k, v in meta.items() if k not in _KNOWN_KEYS},
-        body_line=body_line, text=text,
+        body_line=body_line, text=text, fingerprint=_sha256(text),
     )
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _normalise(text: str) -> str:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def slim_page(page: Page) -> Page:
+    """``page`` without its text and body: what a cache of thousands of pages keeps, since
+    listings, menus and change detection need only the front matter and the fingerprint."""
+    return replace(page, text="", body="", fingerprint=page_fingerprint(page), complete=False)
+
+
+def full_page(page: Page) -> Page:
+    """``page`` with its text and body, read back from its file if a cache dropped them.
+
+    A file edited since it was cached gives its new text (its front matter is picked up by the
+    next reading of the site)."""
+    if page.complete:
+        return page
+    text = _normalise(page.source.read_text(encoding="utf-8"))
+    return replace(page, text=text, body=_body_from_line(text, page.body_line),
+                   fingerprint=_sha256(text), complete=True)
 
 
 def _body_from_line(text: str, line: int) -> str:
@@ -289,9 +319,10 @@ def load_pages(pages_root: Path, reuse: Reuse | None = None
     for page in sorted(parsed, key=lambda p: p.slug != slug_from_path(p.source, pages_root)):
         other = owners.setdefault(page.slug, page)
         if other is not page:
+            owner = other.source.relative_to(pages_root.parent).as_posix()
             errors.append(ContentError(
-                page.source, key_line(page.text, "slug") or 1, f"adresse « /{page.slug} » déjà "
-                f"utilisée par {other.source.relative_to(pages_root.parent).as_posix()} : "
+                page.source, key_line(full_page(page).text, "slug") or 1,
+                f"adresse « /{page.slug} » déjà utilisée par {owner} : "
                 "changez le nom du fichier ou le slug",
                 page.source.relative_to(pages_root.parent).as_posix()))
     pages = [page for page in parsed if owners[page.slug] is page]
@@ -300,7 +331,7 @@ def load_pages(pages_root: Path, reuse: Reuse | None = None
 
 def page_fingerprint(page: Page) -> str:
     """sha256 of the page's source text, for render caches."""
-    return hashlib.sha256(page.text.encode("utf-8")).hexdigest()
+    return page.fingerprint or _sha256(page.text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -152,7 +152,8 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
                                Path(app.instance_path) / "cache")
         options = resolve_options(app, content.config.base_url, base_url, donate_url)
         try:
-            renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img")
+            renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img",
+                                     content=content)
         except ThemeError as exc:
             raise BuildError(str(exc)) from None
     if renderer.setting_errors:

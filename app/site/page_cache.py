@@ -1,6 +1,9 @@
 """Parsed pages kept on disk between runs, so that a command rebuilding one page of a large
 site reads and parses only the files that changed (a file is unchanged while its size and
 modification time are). The cache lives in the instance folder and is rebuilt if unreadable.
+
+It keeps pages without their text (:func:`app.core.content.slim_page`): a tenth of the size,
+so loading and rewriting it stays cheap; the few pages rendered read their file again.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import pickle
 from dataclasses import fields
 from pathlib import Path
 
-from app.core.content import Page
+from app.core.content import Page, slim_page
 from app.fileutil import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -24,6 +27,7 @@ class PageCache:
     def __init__(self, folder: Path, pages_root: Path) -> None:
         key = hashlib.sha256(str(pages_root.resolve()).encode()).hexdigest()[:16]
         self.path = folder / f"pages-{key}-{FORMAT}.pickle"
+        self._older = [p for p in folder.glob(f"pages-{key}-*.pickle") if p != self.path]
         self.entries: dict[str, tuple[int, int, Page]] = {}
         self.changed = False
         try:
@@ -50,12 +54,14 @@ class PageCache:
             if name in self.seen and (name not in self.entries
                                       or self.entries[name][2] is not page):
                 # The stat taken before reading: a file changed meanwhile is re-read next time.
-                self.entries[name] = (*self.seen[name], page)
+                self.entries[name] = (*self.seen[name], slim_page(page))
         gone = set(self.entries) - set(self.seen)
         for name in gone:
             del self.entries[name]
         if self.changed or gone:
             try:
                 atomic_write_bytes(self.path, pickle.dumps(self.entries, protocol=5))
+                for older in self._older:  # written by a version with another Page format
+                    older.unlink(missing_ok=True)
             except OSError as exc:
                 logger.warning("cache des pages non écrit (%s)", exc)

@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from app.core.blocks import Block
-from app.core.content import Page, page_fingerprint, render_markdown
+from app.core.content import Page, full_page, page_fingerprint, render_markdown
 from app.donations.legal import LEGAL_BLOCK_MARKER as LEGAL_MARKER
 from app.site import feeds
 from app.site.images import ImageStore
@@ -140,6 +140,7 @@ class SiteRenderer:
             cached = _cache.get(key)
         if cached is not None:
             return cached
+        page = full_page(page)
         rendered = render_markdown(page.body, self._render_block, first_line=page.body_line)
         hosts = tuple(sorted({b.data["host"] for b in rendered.blocks
                               if b.name == "video" and b.error is None}))

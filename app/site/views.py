@@ -19,7 +19,7 @@ from app.site import bp
 from app.site.images import ImageStore
 from app.site.legal_pages import campaign_info
 from app.site.render import FEED_PATH, NEWS_SLUG, Output, RenderOptions, SiteRenderer
-from app.site.repository import site_content
+from app.site.repository import SiteContent, site_content
 from app.site.themes import static_file
 from app.sites.models import Site
 from app.sites.service import site_for_host
@@ -45,10 +45,11 @@ def legal_block(site: Site) -> Markup:
 
 
 def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
-                  image_cache: Path | None = None) -> SiteRenderer:
+                  image_cache: Path | None = None,
+                  content: SiteContent | None = None) -> SiteRenderer:
     """Build the renderer of ``site`` (needs an application context)."""
     config = current_app.config
-    content = site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir)
+    content = content or site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir)
     cache = image_cache or Path(current_app.instance_path) / "cache" / "images" / site.slug
     return SiteRenderer(content=content, themes_dir=config["ESTRADE_THEMES_DIR"],
                         theme_name=theme or site.theme, legal_html=legal_block(site),

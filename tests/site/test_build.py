@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
+from app.site import render
 from app.site.build import BuildError, build_site
 from tests.site.helpers import ROOT
 
@@ -28,6 +29,11 @@ def _touch(path: Path, text: str | None = None) -> None:
         path.write_text(text, encoding="utf-8")
     later = time.time() + 10
     os.utime(path, (later, later))
+
+
+def _main(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    return html[html.index("<main"):html.index("</main>")]
 
 
 def _build(app, site, out: Path, **options):
@@ -85,16 +91,20 @@ def test_second_build_rewrites_only_what_changed(app, own_demo, tmp_path) -> Non
 def test_theme_settings_change_the_built_site(app, own_demo, tmp_path) -> None:
     site, content = own_demo
     out = tmp_path / "out"
-    _build(app, site, out)
+    first, _ = _build(app, site, out)
+    mains = {name: _main(out / name) for name in first.pages_written}
     toml = content / "site.toml"
     text = toml.read_text(encoding="utf-8")
     _touch(toml, text.replace('logo = "media/logo.svg"', 'logo = "media/autre-logo.svg"\n'
                               'couleur_principale = "#7a1f5c"'))
     shutil.copy(content / "media" / "logo.svg", content / "media" / "autre-logo.svg")
+    render._cache.clear()  # as in a new process: no page body already rendered
     report, _ = _build(app, site, out)
     assert "--couleur-principale: #7a1f5c;" in (out / "_theme/settings.css").read_text()
     assert 'src="/media/autre-logo.svg"' in (out / "equipe/index.html").read_text()
     assert len(report.pages_written) == 7  # a site-wide change rewrites every page
+    # ...from the page cache, which keeps no page text: each body is read back in full.
+    assert {name: _main(out / name) for name in report.pages_written} == mains
     _touch(toml, text.replace('slogan =', 'couleur_texte = "#999999"\nslogan ='))
     with pytest.raises(BuildError) as refused:
         _build(app, site, out)

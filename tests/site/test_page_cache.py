@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.core.content import load_pages
+from app.core.content import full_page, load_pages, page_fingerprint
 from app.site.page_cache import PageCache
 
 
@@ -56,3 +56,33 @@ def test_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     loaded, _ = load_pages(pages, again.reuse)
     again.remember(loaded)
     assert [p.title for p in loaded] == ["A"] and PageCache(tmp_path / "cache", pages).entries
+
+
+def test_cache_keeps_pages_without_their_text_and_reads_it_back(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    write(pages / "a.md", "A")
+    first = PageCache(tmp_path / "cache", pages)
+    fresh, _ = load_pages(pages, first.reuse)
+    first.remember(fresh)
+    second = PageCache(tmp_path / "cache", pages)
+    cached, _ = load_pages(pages, second.reuse)
+    page = cached[0]
+    assert not page.complete and page.body == "" and page.text == ""
+    assert page_fingerprint(page) == page_fingerprint(fresh[0])
+    assert page == fresh[0].__class__(**{**vars(fresh[0]), "body": ""})  # same front matter
+    assert full_page(page).body == fresh[0].body == "Texte de A.\n"
+
+
+def test_a_cache_of_an_older_format_is_removed_when_rewritten(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    write(pages / "a.md", "A")
+    cache = PageCache(tmp_path / "cache", pages)
+    older = cache.path.with_name(cache.path.name.rsplit("-", 1)[0] + "-000000000000.pickle")
+    older.parent.mkdir(parents=True)
+    older.write_bytes(b"old")
+    cache = PageCache(tmp_path / "cache", pages)
+    loaded, _ = load_pages(pages, cache.reuse)
+    cache.remember(loaded)
+    assert cache.path.is_file() and not older.exists()
