@@ -27,7 +27,8 @@ def _create_app() -> Flask:
 
 
 class EstradeGroup(FlaskGroup):
-    """Turns "the database was never initialised" into a French hint instead of a traceback."""
+    """Turns "the database was never initialised" or "cannot be reached" into a French hint
+    instead of a traceback."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -40,7 +41,29 @@ class EstradeGroup(FlaskGroup):
                 raise EstradeError(
                     "La base de données n'est pas initialisée ou pas à jour : lancez "
                     "« estrade init » (ou « estrade db upgrade »).") from None
+            if isinstance(exc, OperationalError) and any(
+                    sign in text.lower() for sign in _UNREACHABLE):
+                url = current_app.config.get("SQLALCHEMY_DATABASE_URI", "")
+                raise EstradeError(
+                    f"Base de données inaccessible ({_safe_url(url)}) : {text.strip()}. "
+                    "Vérifiez ESTRADE_DATABASE_URL (dossier existant, serveur démarré, "
+                    "droits d'accès).") from None
             raise
+
+
+#: Driver messages meaning the database cannot be opened or reached at all.
+_UNREACHABLE = ("unable to open database file", "connection refused", "could not connect",
+                "connection failed", "could not translate host name", "no such host")
+
+
+def _safe_url(url: str) -> str:
+    """The database address without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a malformed address is shown as "?"
+        return "?"
 
 
 @click.group(cls=EstradeGroup, create_app=_create_app, add_version_option=True,

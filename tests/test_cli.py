@@ -125,3 +125,17 @@ def test_relative_instance_path_is_taken_from_the_current_folder(tmp_path) -> No
     result = run_estrade("init", "--no-demo", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "mon-instance" / "config.py").is_file()
+
+
+def test_unreachable_database_gets_a_french_message(tmp_path) -> None:
+    env = {"ESTRADE_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'x.sqlite'}",
+           "ESTRADE_INSTANCE_PATH": str(tmp_path / "instance")}
+    result = run_estrade("sites", "list", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "Base de données inaccessible" in result.stderr
+    assert "ESTRADE_DATABASE_URL" in result.stderr
+    refused = run_estrade("users", "list", env={
+        "ESTRADE_DATABASE_URL": "postgresql+psycopg://estrade:secret@127.0.0.1:9/none",
+        "ESTRADE_INSTANCE_PATH": str(tmp_path / "instance")})
+    assert refused.returncode == 1 and "Base de données inaccessible" in refused.stderr
+    assert "secret" not in refused.stderr and "***" in refused.stderr
