@@ -284,8 +284,24 @@ def _body_from_line(text: str, line: int) -> str:
     return text[start:]
 
 
-#: Optional callback giving back an already parsed, unchanged page: (path, stat) → Page.
-Reuse = Callable[[Path, os.stat_result], "Page | None"]
+def page_files(pages_root: Path) -> list[tuple[str, str]]:
+    """``(relative POSIX path, full path)`` of every ``*.md`` under ``pages_root``, sorted,
+    leaving out files and folders whose name starts with "." or "_". Plain ``os.walk`` and
+    strings: on thousands of pages, ``pathlib`` globbing dominated the reading of a site."""
+    root = str(pages_root)
+    found: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith((".", "_"))]
+        prefix = _relative(Path(folder), pages_root) if folder != root else ""
+        for name in names:
+            if name.endswith(".md") and not name.startswith((".", "_")):
+                found.append((f"{prefix}/{name}" if prefix else name, os.path.join(folder, name)))
+    found.sort()
+    return found
+
+
+#: Optional callback giving back an already parsed, unchanged page: (file name, stat) → Page.
+Reuse = Callable[[str, os.stat_result], "Page | None"]
 
 
 def load_pages(pages_root: Path, reuse: Reuse | None = None
@@ -300,26 +316,30 @@ def load_pages(pages_root: Path, reuse: Reuse | None = None
     if not pages_root.is_dir():
         return [], [ContentError(pages_root, None, "dossier des pages introuvable")]
     parsed: list[Page] = []
-    files = sorted((_relative(p, pages_root) or p.name, p) for p in pages_root.rglob("*.md"))
-    for relative, path in files:
-        display = f"{pages_root.name}/{relative}"
-        if any(part.startswith((".", "_")) for part in relative.split("/")):
-            continue
+    for relative, name in page_files(pages_root):
         try:
-            known = reuse(path, path.stat()) if reuse is not None else None
-            parsed.append(known or parse_page(path, path.read_text(encoding="utf-8"),
-                                              pages_root))
+            known = reuse(name, os.stat(name)) if reuse is not None else None
+            if known is None:
+                path = Path(name)
+                known = parse_page(path, path.read_text(encoding="utf-8"), pages_root)
+            parsed.append(known)
         except ContentError as exc:
             errors.append(exc)
         except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ContentError(path, None, f"lecture impossible ({exc})", display))
+            errors.append(ContentError(Path(name), None, f"lecture impossible ({exc})",
+                                       f"{pages_root.name}/{relative}"))
     # On a collision, the page whose file name gives the slug keeps it over a page that claims
     # it with ``slug:``; otherwise the first file in path order keeps it.
+    claimants: dict[str, list[Page]] = {}
+    for page in parsed:
+        claimants.setdefault(page.slug, []).append(page)
     owners: dict[str, Page] = {}
-    for page in sorted(parsed, key=lambda p: p.slug != slug_from_path(p.source, pages_root)):
-        other = owners.setdefault(page.slug, page)
-        if other is not page:
-            owner = other.source.relative_to(pages_root.parent).as_posix()
+    for slug, group in claimants.items():
+        if len(group) > 1:  # rare: only then is each file's own slug worth computing
+            group.sort(key=lambda p: p.slug != slug_from_path(p.source, pages_root))
+        owners[slug] = group[0]
+        for page in group[1:]:
+            owner = group[0].source.relative_to(pages_root.parent).as_posix()
             errors.append(ContentError(
                 page.source, key_line(full_page(page).text, "slug") or 1,
                 f"adresse « /{page.slug} » déjà utilisée par {owner} : "

@@ -39,8 +39,7 @@ class PageCache:
             logger.warning("cache des pages illisible (%s) : reconstruit", exc)
         self.seen: dict[str, tuple[int, int]] = {}  # file → (mtime, size) read this run
 
-    def reuse(self, path: Path, stat: os.stat_result) -> Page | None:
-        name = str(path)
+    def reuse(self, name: str, stat: os.stat_result) -> Page | None:
         self.seen[name] = (stat.st_mtime_ns, stat.st_size)
         entry = self.entries.get(name)
         if entry is not None and entry[:2] == self.seen[name]:

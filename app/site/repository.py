@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,16 +37,17 @@ _lock = threading.Lock()
 
 
 def _signature(root: Path) -> tuple[int, int]:
-    """Cheap change detector: newest mtime and file count under the folder."""
+    """Cheap change detector: newest mtime and file count of the folder's pages and settings."""
     newest, count = 0, 0
-    for path in root.rglob("*"):
-        if path.suffix in {".md", ".toml"}:
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # removed while we were looking
-                continue
-            newest = max(newest, stat.st_mtime_ns)
-            count += 1
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.endswith((".md", ".toml")):
+                try:
+                    mtime = os.stat(os.path.join(folder, name)).st_mtime_ns
+                except FileNotFoundError:  # removed while we were looking
+                    continue
+                newest = max(newest, mtime)
+                count += 1
     return newest, count
 
 

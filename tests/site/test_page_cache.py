@@ -31,10 +31,10 @@ def test_cache_reuses_unchanged_pages_and_rereads_changed_ones(tmp_path: Path) -
     second = PageCache(cache_dir, pages)
     reused: list[str] = []
 
-    def reuse(path: Path, st: os.stat_result):  # type: ignore[no-untyped-def]
-        page = second.reuse(path, st)
+    def reuse(name: str, st: os.stat_result):  # type: ignore[no-untyped-def]
+        page = second.reuse(name, st)
         if page is not None:
-            reused.append(path.name)
+            reused.append(os.path.basename(name))
         return page
 
     loaded, _ = load_pages(pages, reuse)
