@@ -164,14 +164,16 @@ def simulate_payment(app: Flask, donation: Donation) -> None:
     if not demo_mode(app.config) or app.extensions.get(GATEWAY_EXTENSION) is not None:
         raise DemoModeError("Le mode démonstration est impossible : des clés Stripe sont "
                             "configurées.")
-    from app.donations.webhook import process_webhook
+    from app.donations.webhook import process_webhook, send_queued_mail
 
     body = json.dumps(completion_event(donation), indent=2).encode()
     header = sign_payload(body, demo_webhook_secret(str(app.config["SECRET_KEY"])))
     if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
         result = process_webhook(app, body, header)  # the caller's session (committed first)
+        send_queued_mail(result.mail_keys)
     else:
         with app.app_context():
             result = process_webhook(app, body, header)
+            send_queued_mail(result.mail_keys)
     if result.status != 200:
         raise RuntimeError(f"demonstration payment refused: {result.status} {result.message}")

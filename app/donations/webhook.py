@@ -7,8 +7,9 @@
 3. One transaction: the event id is inserted into ``stripe_events`` (a duplicate delivery
    stops there with 200), the effects are applied (``app.donations.booking``), commit. Any
    error rolls everything back and answers 500, so Stripe delivers the event again.
-4. After commit, the confirmation e-mails queued by this event are tried (a failure is only
-   recorded; ``estrade mail send`` retries).
+4. The confirmation e-mails queued by this event are sent once the answer has gone back to
+   Stripe (``call_on_close``), so a slow or hanging SMTP server never delays it; a failure is
+   only recorded and ``estrade mail send`` retries.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -61,14 +62,22 @@ Handler = Callable[[dict[str, Any], StripeGateway], Apply]
 class WebhookResult:
     status: int
     message: str
+    mail_keys: tuple[str, ...] = ()  # confirmation mails queued by the event, to send
 
 
 @bp.post("/stripe/webhook")
-def receive() -> tuple[str, int, dict[str, str]]:
+def receive() -> Response:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     result = process_webhook(app, request.get_data(cache=False),
                              request.headers.get("Stripe-Signature"))
-    return result.message, result.status, {"Content-Type": "text/plain; charset=utf-8"}
+    response = Response(result.message, result.status, content_type="text/plain; charset=utf-8")
+    if result.mail_keys:
+        def send_after_answer() -> None:
+            with app.app_context():
+                send_queued_mail(result.mail_keys)
+
+        response.call_on_close(send_after_answer)
+    return response
 
 
 def process_webhook(app: Flask, body: bytes, signature: str | None) -> WebhookResult:
@@ -114,11 +123,11 @@ def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> Webh
         db.session.rollback()
         log.exception("webhook %s (%s) failed: rolled back", event_id, event["type"])
         return WebhookResult(500, "retry later")
-    _send_mail(mail_keys)
-    return WebhookResult(200, "ok")
+    return WebhookResult(200, "ok", tuple(mail_keys))
 
 
-def _send_mail(keys: list[str]) -> None:
+def send_queued_mail(keys: tuple[str, ...]) -> None:
+    """Try the mails ``keys`` now; a failure leaves them queued for ``estrade mail send``."""
     if not keys:
         return
     from app.donations.mail import send_pending

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,10 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.donations.mail import compose
+from app.donations.mail import SMTP_TIMEOUT_SECONDS, compose
 from app.donations.models import OutgoingMail
 from app.donations.stripe_gateway import StripeGateway
 from app.extensions import db
+from tests.browser.conftest import LiveServer
 from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
@@ -152,3 +157,60 @@ def test_small_commune_and_monthly_wording(wapp: Flask, wclient: FlaskClient,
     assert "don mensuel" in subject and text.startswith("Mode démonstration")
     assert "Fin des versements" in text
     db.session.rollback()
+
+
+class SilentSmtp:
+    """A TCP server that accepts an SMTP connection and says nothing until told to hang up.
+    It notes whether the webhook's answer reached the client while it was silent (waiting
+    less than the sender's SMTP timeout, so a sender that blocks the answer is caught)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connected = threading.Event()
+        self.answered = threading.Event()
+        self.answered_while_silent = False
+        self.decided = threading.Event()
+        self.hang_up = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        connection, _ = self.listener.accept()
+        self.connected.set()
+        self.answered_while_silent = self.answered.wait(SMTP_TIMEOUT_SECONDS / 2)
+        self.decided.set()
+        self.hang_up.wait(30)
+        connection.close()
+        self.listener.close()
+
+
+def test_stripe_gets_its_answer_before_a_silent_smtp_server_is_tried(
+        wapp: Flask, stripe_gateway: StripeGateway, signed_event: SignedEvent) -> None:
+    smtp = SilentSmtp()
+    _use_smtp(wapp, smtp.port)
+    donation = new_donation(4_000)
+    body, headers = completed(signed_event, donation, pay(stripe_gateway, donation))
+    db.session.commit()
+    server = LiveServer(wapp)
+    server.start()
+    try:
+        answer = urllib.request.urlopen(urllib.request.Request(
+            f"{server.url}/stripe/webhook", data=body, headers=headers, method="POST"),
+            timeout=60)
+        assert answer.status == 200
+        smtp.answered.set()
+        assert smtp.connected.wait(30), "the mail is tried after the answer"
+        assert smtp.decided.wait(30)
+        # Stripe had its 200 while the SMTP server had not said a word.
+        assert smtp.answered_while_silent
+        assert fresh(donation.id).status == "paid" and len(entries("donation")) == 1
+        smtp.hang_up.set()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (_mails() and _mails()[0].last_error):
+            time.sleep(0.1)
+        [mail] = _mails()
+        assert mail.sent_at is None and mail.attempts == 1 and mail.last_error
+    finally:
+        smtp.hang_up.set()
+        server.stop()

@@ -105,7 +105,9 @@ def completed(signed_event: SignedEvent, donation: Donation, intent: dict[str, A
 
 def post(client: FlaskClient, event: tuple[bytes, dict[str, str]]) -> int:
     body, headers = event
-    return client.post("/stripe/webhook", data=body, headers=headers).status_code
+    response = client.post("/stripe/webhook", data=body, headers=headers)
+    response.close()  # as a WSGI server does once the answer is sent: queued mail goes then
+    return response.status_code
 
 
 def entries(kind: str | None = None) -> list[LedgerEntry]:
