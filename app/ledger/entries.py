@@ -16,9 +16,17 @@ from app.ledger.service import LedgerError, _lock_campaign, append_entry, find_b
 from app.timeutil import utcnow
 
 
+def _reversed_ids() -> Any:
+    return select(LedgerEntry.related_entry_id).where(
+        LedgerEntry.kind == "reversal", LedgerEntry.related_entry_id.is_not(None))
+
+
 def refunded_so_far(entry_id: int) -> int:
+    """Refunds of the gift ``entry_id`` still standing (a failed refund, or a dispute won
+    after the funds were withdrawn, is reversed and gives the room back)."""
     total = db.session.scalar(select(func.sum(LedgerEntry.amount_cents)).where(
-        LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "refund"))
+        LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "refund",
+        LedgerEntry.id.not_in(_reversed_ids())))
     return int(total or 0)
 
 
@@ -101,4 +109,23 @@ def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int |
             amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
             method=original.method, donor=original.donor, source_ref=source_ref,
             related=original, recorded_by_id=recorded_by_id, reason=reason)
+        if original.kind == "refund" and original.related_entry_id is not None:
+            _reopen_flags(original)
         return entry
+
+
+def _reopen_flags(refund: LedgerEntry) -> None:
+    """A refund cancelled (failed, dispute won): the excess it gave back is with the campaign
+    again, so the DON-16 flags it resolved are open again, unless other refunds cover them."""
+    for flag in db.session.scalars(select(ComplianceFlag).where(
+            ComplianceFlag.resolved_entry_id == refund.id)):
+        flag.resolved_entry_id = None
+        flag.resolved_at = None
+    db.session.flush()
+    standing = db.session.scalar(
+        select(LedgerEntry).where(LedgerEntry.related_entry_id == refund.related_entry_id,
+                                  LedgerEntry.kind == "refund",
+                                  LedgerEntry.id.not_in(_reversed_ids()))
+        .order_by(LedgerEntry.seq.desc()).limit(1))
+    if standing is not None:
+        _resolve_flags(refund.related_entry_id, standing)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ledger.donors import merge_donors
-from app.ledger.entries import record_entry, record_refund, reverse_entry
+from app.ledger.entries import record_entry, record_refund, refunded_so_far, reverse_entry
 from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
 from app.ledger.service import accepted_total
 from app.ledger.verify import verify_all
@@ -80,6 +80,30 @@ def test_money_already_received_is_flagged_not_lost(give) -> None:
     db.session.refresh(flag)
     assert flag.resolved_entry_id is not None
     assert accepted_total(flag.entry.election_id, donor_id) == 460_000
+
+
+def test_a_failed_refund_reopens_the_flag_and_gives_the_room_back(give) -> None:
+    give(450_000)
+    out = give(20_000, enforce=False, ref="ch_2")
+    flag = db.session.scalar(select(ComplianceFlag))
+    refund = record_refund(out.entry_id, 10_000, on=date(2026, 11, 21), source_ref="re_2",
+                           reason="Excédent DON-16")
+    db.session.refresh(flag)
+    assert flag.resolved_entry_id == refund.id
+    assert refunded_so_far(out.entry_id) == 10_000
+    # The bank sends the refund back: the excess is with the campaign again.
+    reverse_entry(refund.id, reason="Remboursement échoué", on=date(2026, 11, 22),
+                  recorded_by_id=None, source_ref="re_2:failed")
+    db.session.refresh(flag)
+    assert flag.resolved_entry_id is None and flag.resolved_at is None
+    assert refunded_so_far(out.entry_id) == 0
+    assert accepted_total(flag.entry.election_id, out.donor_id) == 460_000
+    # The whole gift can be refunded again, and the new refund resolves the flag.
+    again = record_refund(out.entry_id, 20_000, on=date(2026, 11, 23), source_ref="re_3",
+                          reason="Excédent DON-16, second essai")
+    db.session.refresh(flag)
+    assert flag.resolved_entry_id == again.id
+    assert all(check.problem is None for check in verify_all())
 
 
 def test_merge_makes_the_cap_follow(give) -> None:
