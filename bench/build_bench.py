@@ -5,7 +5,9 @@ Installs what it needs (Hugo from Debian with apt when missing, Pelican from PyP
 round by round (Estrade, Pelican, Hugo, Estrade, …), times each tool's full build from an empty
 output folder as a whole process. Prints the median seconds and the median of the per-round
 ratios Estrade/Pelican and Estrade/Hugo, then the one-page rebuild of Estrade (a line appended
-to one page, ``estrade build`` run again on the same output folder).
+to one page, ``estrade build`` run again on the same output folder), and the same rebuild by
+Estrade and Hugo kept running in watch mode (``estrade build --watch``, ``hugo --watch``): time
+from the file's save to the end of the rebuild as the tool prints it.
 
     .venv/bin/python bench/build_bench.py [--sizes 1000,5000] [--runs 3,2] [--incr-runs 3]
 """
@@ -15,11 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -115,6 +120,64 @@ def one_page_rebuilds(corpus: Path, out: Path, runs: int) -> list[dict[str, floa
     return results
 
 
+class Output:
+    """A running command's output lines, read in a thread (the bench waits with a limit)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        stream = process.stdout
+        threading.Thread(target=lambda: [self.lines.put(line) for line in stream],
+                         daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = 600) -> str:
+        limit = time.monotonic() + timeout
+        while time.monotonic() < limit:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if re.search(pattern, line):
+                return line
+        raise RuntimeError(f"« {pattern} » attendu, pas vu en {timeout} s")
+
+
+WATCH = {  # command, ready line, end-of-rebuild line
+    "estrade": ("--watch", r"^Surveillance de", r"^Terminé en"),
+    "hugo": ("--watch", r"Press Ctrl\+C to stop|Watching for changes", r"^Total in"),
+}
+
+
+def watched_rebuilds(tool: str, corpus: Path, out: Path, runs: int) -> list[float]:
+    """Seconds from a page's save to the end of the rebuild, the tool running in watch mode."""
+    cmd, env, cwd = command(tool, corpus, out)
+    cmd = [part for part in cmd if part != "--quiet"]  # the watch lines are what we time
+    flag, ready, done = WATCH[tool]
+    process = subprocess.Popen([*cmd, flag], env={**(env or os.environ), "PYTHONUNBUFFERED": "1"},
+                               cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    try:
+        output = Output(process)
+        output.wait_for(ready)
+        folder = corpus / ("flask/pages" if tool == "estrade" else "hugo/content")
+        target = sorted(folder.rglob("*.md"))[len(list(folder.rglob("*.md"))) // 2]
+        seconds = []
+        for i in range(runs):
+            time.sleep(1.0)  # let the previous burst settle
+            started = time.perf_counter()
+            with target.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nLigne ajoutée en veille {i} ({time.time()}).\n")
+            output.wait_for(done)
+            seconds.append(time.perf_counter() - started)
+        return seconds
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000")
@@ -140,6 +203,8 @@ def main() -> None:
                   for peer in ("pelican", "hugo")}
         incremental = one_page_rebuilds(corpus, WORK / "out" / str(n) / "estrade",
                                         args.incr_runs)
+        watched = {tool: watched_rebuilds(tool, corpus, WORK / "out" / str(n) / tool,
+                                          args.incr_runs) for tool in ("estrade", "hugo")}
         print(f"\nN = {n} pages ({count} tours entrelacés, médianes)")
         for tool in TOOLS:
             print(f"  {tool:<8} {statistics.median(times[tool]):7.2f} s   "
@@ -150,8 +215,12 @@ def main() -> None:
         print(f"  reconstruction après modification d'une page : {statistics.median(walls):.2f} s "
               f"(processus entier), {statistics.median(inside):.2f} s (construction seule), "
               f"fichiers réécrits : {[r['written'] for r in incremental]}")
+        estrade_watch, hugo_watch = (statistics.median(watched[t]) for t in ("estrade", "hugo"))
+        print(f"  en veille (--watch), de l'enregistrement à la fin : Estrade "
+              f"{estrade_watch:.2f} s, Hugo {hugo_watch:.2f} s, Estrade/Hugo = "
+              f"{estrade_watch / hugo_watch:.2f}")
         report["sizes"][str(n)] = {"times": times, "ratios": ratios,  # type: ignore[index]
-                                   "one_page_rebuild": incremental}
+                                   "one_page_rebuild": incremental, "watch": watched}
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "build_bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
