@@ -17,12 +17,15 @@ __version__ = "0.1.0"
 
 
 def select_locale() -> str:
-    """Staff pick their language; public pages follow the site (French by default)."""
+    """Staff pick their language for the staff area (/admin); public pages (the site, /don)
+    follow the site (French by default), even for a logged-in staff member."""
     languages = [code.strip() for code in str(current_app.config["ESTRADE_LANGUAGES"]).split(",")]
     requested = request.args.get("lang")
     if requested in languages:
         return requested
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
+    staff_area = request.path == "/admin" or request.path.startswith("/admin/")
+    if (staff_area and current_user and current_user.is_authenticated
+            and current_user.locale in languages):
         return current_user.locale
     site_lang = getattr(g, "site_language", None)
     if site_lang in languages:

@@ -100,6 +100,156 @@ EN = {
         "No campaign: load one with “estrade campaign load”.",
     "Chiffres du compte": "Account figures",
     "Solde du registre": "Ledger balance",
+    # The public donation pages (/don, demonstration payment, thank-you page).
+    "Montant de votre don": "Amount of your donation",
+    "Choisissez un montant.": "Choose an amount.",
+    "Autre montant (en euros)": "Other amount (in euros)",
+    "Fréquence": "Frequency",
+    "Une seule fois": "Once",
+    "Chaque mois": "Every month",
+    "Civilité": "Title",
+    "Madame": "Ms",
+    "Monsieur": "Mr",
+    "Prénom": "First name",
+    "Indiquez votre prénom.": "Enter your first name.",
+    "Nom": "Last name",
+    "Indiquez votre nom.": "Enter your last name.",
+    "Adresse de votre domicile fiscal": "Address of your tax residence",
+    "Indiquez l'adresse de votre domicile fiscal.": "Enter the address of your tax residence.",
+    "Code postal": "Postcode",
+    "Indiquez votre code postal.": "Enter your postcode.",
+    "Commune": "Town",
+    "Indiquez votre commune.": "Enter your town.",
+    "Pays": "Country",
+    "Indiquez votre pays de résidence fiscale.": "Enter your country of tax residence.",
+    "Nationalité": "Nationality",
+    "Indiquez votre nationalité.": "Enter your nationality.",
+    "Indiquez votre adresse e-mail.": "Enter your email address.",
+    "Je certifie être une personne physique, de nationalité française ou résidant en France "
+    "(article L. 52-8 du code électoral).": "I certify that I am a natural person, of French "
+    "nationality or resident in France (article L. 52-8 of the Electoral Code).",
+    "Je certifie que ce don provient de mes fonds personnels et que je suis titulaire du moyen "
+    "de paiement utilisé.": "I certify that this donation comes from my personal funds and "
+    "that I am the holder of the means of payment used.",
+    "Je certifie que le total de mes dons à l'ensemble des candidats à cette élection "
+    "n'excède pas 4 600 €, tous moyens de paiement confondus.": "I certify that my donations "
+    "to all the candidates in this election do not exceed €4,600 in total, all means of "
+    "payment combined.",
+    "J'accepte de recevoir des nouvelles de la campagne par e-mail (facultatif, désinscription "
+    "à tout moment).": "I agree to receive news of the campaign by email (optional, "
+    "unsubscribe at any time).",
+    "Je confirme donner à titre personnel, avec mes propres fonds, et non au nom d'une "
+    "entreprise, d'une association ou d'une autre personne morale.": "I confirm that I am "
+    "giving personally, with my own funds, and not on behalf of a company, an association or "
+    "any other legal person.",
+    "%(euros)s €": "€%(euros)s",
+    "Autre montant": "Other amount",
+    "Choisissez un montant dans la liste ou indiquez un autre montant.":
+        "Choose an amount from the list or enter another amount.",
+    "Indiquez le montant de votre don.": "Enter the amount of your donation.",
+    "Le don minimum est de 1 €.": "The minimum donation is €1.",
+    "Cette attestation est obligatoire pour donner (article L. 52-8 du code électoral).":
+        "This statement is required to donate (article L. 52-8 of the Electoral Code).",
+    "Faire un don": "Donate",
+    "Soutenez la campagne par un don en ligne sécurisé.":
+        "Support the campaign with a secure online donation.",
+    "Le nom indiqué contient « %(markers)s », qui évoque une entreprise ou une association. "
+    "Les personnes morales ne peuvent pas financer une campagne électorale (article L. 52-8 du "
+    "code électoral) : seul un don personnel est possible. Cochez la case de confirmation "
+    "ci-dessous pour continuer.": "The name you gave contains “%(markers)s”, which suggests a "
+    "company or an association. Legal persons may not fund an election campaign (article "
+    "L. 52-8 of the Electoral Code): only a personal donation is possible. Tick the "
+    "confirmation box below to continue.",
+    "Don à la campagne de %(candidate)s": "Donation to the campaign of %(candidate)s",
+    "Le service de paiement ne répond pas pour le moment : aucun paiement n'a été effectué. "
+    "Réessayez dans quelques minutes.": "The payment service is not answering at the moment: "
+    "no payment was made. Try again in a few minutes.",
+    "Paiement de démonstration": "Demonstration payment",
+    "Merci pour votre don": "Thank you for your donation",
+    "Mode démonstration — aucun paiement réel.": "Demonstration mode — no real payment.",
+    "Cette page remplace le paiement Stripe tant qu'aucune clé n'est configurée.":
+        "This page stands in for the Stripe payment as long as no key is configured.",
+    "Récapitulatif": "Summary",
+    "%(amount)s par mois": "%(amount)s per month",
+    "Adresse": "Address",
+    "Simuler le paiement de %(amount)s": "Simulate the payment of %(amount)s",
+    "Ce paiement de démonstration a déjà été traité.":
+        "This demonstration payment has already been processed.",
+    "Voir la confirmation": "See the confirmation",
+    "Aucune clé Stripe n'est configurée : le paiement est simulé.":
+        "No Stripe key is configured: the payment is simulated.",
+    "Les dons en ligne sont fermés": "Online donations are closed",
+    "Vérification avant paiement": "Check before payment",
+    "Aucun paiement n'a été effectué.": "No payment was made.",
+    "Votre don n'a pas été enregistré": "Your donation was not recorded",
+    "%(field)s : %(errors)s": "%(field)s: %(errors)s",
+    "Le formulaire a expiré : vérifiez vos informations et validez à nouveau.":
+        "The form has expired: check your details and submit it again.",
+    "Un don ouvre droit à une réduction d'impôt sur le revenu de %(percent)s %% de son "
+    "montant, dans la limite de 20 %% du revenu imposable : un don de 100 € vous revient à "
+    "%(cost)s € (article 200 du code général des impôts).": "A donation gives a reduction of "
+    "your income tax of %(percent)s%% of its amount, within the limit of 20%% of your taxable "
+    "income: a donation of €100 costs you €%(cost)s (article 200 of the General Tax Code).",
+    "Le reçu vous est envoyé par le mandataire financier.":
+        "The financial agent (mandataire financier) sends you the receipt.",
+    "Un don mensuel s'arrête automatiquement à la fin de la période de collecte et ne peut pas "
+    "dépasser le plafond légal.": "A monthly donation stops automatically at the end of the "
+    "collection period and cannot go over the legal cap.",
+    "Votre identité (obligatoire pour tout don, article R. 39-1 du code électoral)":
+        "Your identity (required for any donation, article R. 39-1 of the Electoral Code)",
+    "Attestations obligatoires": "Required statements",
+    "Nouvelles de la campagne": "Campaign news",
+    "Continuer vers le paiement sécurisé": "Continue to secure payment",
+    "Le montant est vérifié par nos soins avant tout paiement.":
+        "We check the amount before any payment.",
+    "Le paiement par carte est opéré par Stripe (simulé en mode démonstration).":
+        "Card payment is operated by Stripe (simulated in demonstration mode).",
+    "Le paiement par carte est opéré par Stripe.": "Card payment is operated by Stripe.",
+    "Vos données personnelles": "Your personal data",
+    "Les informations demandées sont obligatoires : la loi impose au mandataire financier de "
+    "tenir la liste des donateurs (identité, adresse, nationalité, montant, date et mode de "
+    "paiement) et de la transmettre à la Commission nationale des comptes de campagne et des "
+    "financements politiques (articles L. 52-8 et R. 39-1 du code électoral).": "The "
+    "information asked for is required: the law obliges the financial agent to keep the list "
+    "of donors (identity, address, nationality, amount, date and means of payment) and to send "
+    "it to the National Commission for Campaign Accounts and Political Funding (CNCCFP; "
+    "articles L. 52-8 and R. 39-1 of the Electoral Code).",
+    "Elles sont conservées jusqu'à la fin du contrôle du compte de campagne et ne sont "
+    "utilisées pour vous envoyer des nouvelles que si vous l'avez accepté.": "It is kept until "
+    "the review of the campaign account is over, and is used to send you news only if you "
+    "agreed to it.",
+    "Vous disposez de droits d'accès, de rectification, d'opposition et d'effacement : "
+    '<a href="%(url)s">politique de confidentialité</a>.': "You have the rights of access, "
+    'rectification, objection and erasure: <a href="%(url)s">privacy policy</a>.',
+    "Merci %(first_name)s !": "Thank you, %(first_name)s!",
+    "Votre don de %(amount)s a bien été reçu le %(date)s.":
+        "Your donation of %(amount)s was received on %(date)s.",
+    "Votre don de %(amount)s a bien été reçu.": "Your donation of %(amount)s was received.",
+    "Une confirmation vous a été envoyée à %(email)s.":
+        "A confirmation has been sent to %(email)s.",
+    "Paiement en cours de confirmation": "Payment being confirmed",
+    "Votre don de %(amount)s est en cours de confirmation par notre prestataire de paiement.":
+        "Your donation of %(amount)s is being confirmed by our payment provider.",
+    "Vous recevrez un e-mail dès qu'il sera enregistré.":
+        "You will receive an email as soon as it is recorded.",
+    "Actualiser cette page": "Refresh this page",
+    "Le paiement n'a pas abouti": "The payment did not go through",
+    "Aucun montant n'a été prélevé.": "No amount was charged.",
+    'Vous pouvez <a href="%(url)s">recommencer votre don</a>.':
+        'You can <a href="%(url)s">start your donation again</a>.',
+    "Et ensuite ?": "What next?",
+    "Le mandataire financier de la campagne vous fera parvenir un reçu officiel (reçu-don de "
+    "la Commission nationale des comptes de campagne), à signer, qui vous permettra de "
+    "bénéficier d'une réduction d'impôt de %(percent)s %% du montant de votre don.": "The "
+    "campaign's financial agent will send you an official receipt (the donation receipt of the "
+    "National Commission for Campaign Accounts), to be signed, which will give you a tax "
+    "reduction of %(percent)s%% of the amount of your donation.",
+    "Dans les communes de moins de 9 000 habitants, les dons ne donnent pas lieu à reçu fiscal "
+    "ni à réduction d'impôt.": "In communes of fewer than 9,000 inhabitants, donations give no "
+    "tax receipt and no tax reduction.",
+    "Conservez cet e-mail de confirmation.": "Keep this confirmation email.",
+    'Pour toute question : <a href="%(url)s">contacter la campagne</a>.':
+        'Any question? <a href="%(url)s">Contact the campaign</a>.',
 }
 
 path = Path(__file__).resolve().parent.parent / "app/translations/en/LC_MESSAGES/messages.po"

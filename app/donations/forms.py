@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     EmailField,
@@ -24,56 +27,70 @@ SOURCE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MIN_CENTS = 100
 
 
-def _required(label: str) -> DataRequired:
-    return DataRequired(f"Indiquez {label}.")
+class LazyText(LazyString):
+    """``lazy_gettext`` for plain text: Flask-Babel's lazy string claims to be safe HTML
+    (``__html__`` returns it unescaped), so a label or message with an apostrophe would no
+    longer come out as ``&#39;``. This one is escaped like any ``str``."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def _l(string: str, **variables: Any) -> LazyText:
+    """Lazy translation (French msgid), evaluated in the request's locale when rendered."""
+    return LazyText(gettext, string, **variables)
 
 
 class DonationForm(FlaskForm):
-    montant = RadioField("Montant de votre don", choices=[], validate_choice=False,
-                         validators=[InputRequired("Choisissez un montant.")])
-    montant_libre = StringField("Autre montant (en euros)", validators=[Length(max=20)])
-    frequence = RadioField("Fréquence", choices=[SelectChoice("unique", "Une seule fois"),
-                                                 SelectChoice("mensuel", "Chaque mois")],
+    montant = RadioField(_l("Montant de votre don"), choices=[], validate_choice=False,
+                         validators=[InputRequired(_l("Choisissez un montant."))])
+    montant_libre = StringField(_l("Autre montant (en euros)"), validators=[Length(max=20)])
+    frequence = RadioField(_l("Fréquence"), choices=[SelectChoice("unique", _l("Une seule fois")),
+                                                     SelectChoice("mensuel", _l("Chaque mois"))],
                            default="unique")
-    civilite = SelectField("Civilité", choices=[SelectChoice("", "—"),
-                                                SelectChoice("Mme", "Madame"),
-                                                SelectChoice("M.", "Monsieur")], default="")
-    prenom = StringField("Prénom", validators=[_required("votre prénom"), Length(max=200)])
-    nom = StringField("Nom", validators=[_required("votre nom"), Length(max=200)])
-    adresse = StringField("Adresse de votre domicile fiscal", validators=[
-        _required("l'adresse de votre domicile fiscal"), Length(max=400)])
-    code_postal = StringField("Code postal", validators=[
-        _required("votre code postal"), Length(max=20)])
-    commune = StringField("Commune", validators=[_required("votre commune"), Length(max=200)])
-    pays = StringField("Pays", default="France", validators=[
-        _required("votre pays de résidence fiscale"), Length(max=100)])
-    nationalite = StringField("Nationalité", default="Française", validators=[
-        _required("votre nationalité"), Length(max=100)])
-    email = EmailField("Adresse e-mail", validators=[
-        _required("votre adresse e-mail"),
-        Email("Cette adresse e-mail n'est pas valide.", check_deliverability=False)])
-    atteste_personne_physique = BooleanField(
+    civilite = SelectField(_l("Civilité"), choices=[SelectChoice("", "—"),
+                                                    SelectChoice("Mme", _l("Madame")),
+                                                    SelectChoice("M.", _l("Monsieur"))],
+                           default="")
+    prenom = StringField(_l("Prénom"), validators=[
+        DataRequired(_l("Indiquez votre prénom.")), Length(max=200)])
+    nom = StringField(_l("Nom"), validators=[
+        DataRequired(_l("Indiquez votre nom.")), Length(max=200)])
+    adresse = StringField(_l("Adresse de votre domicile fiscal"), validators=[
+        DataRequired(_l("Indiquez l'adresse de votre domicile fiscal.")), Length(max=400)])
+    code_postal = StringField(_l("Code postal"), validators=[
+        DataRequired(_l("Indiquez votre code postal.")), Length(max=20)])
+    commune = StringField(_l("Commune"), validators=[
+        DataRequired(_l("Indiquez votre commune.")), Length(max=200)])
+    pays = StringField(_l("Pays"), default="France", validators=[
+        DataRequired(_l("Indiquez votre pays de résidence fiscale.")), Length(max=100)])
+    nationalite = StringField(_l("Nationalité"), default="Française", validators=[
+        DataRequired(_l("Indiquez votre nationalité.")), Length(max=100)])
+    email = EmailField(_l("Adresse e-mail"), validators=[
+        DataRequired(_l("Indiquez votre adresse e-mail.")),
+        Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False)])
+    atteste_personne_physique = BooleanField(_l(
         "Je certifie être une personne physique, de nationalité française ou résidant en "
-        "France (article L. 52-8 du code électoral).")
-    atteste_fonds_personnels = BooleanField(
+        "France (article L. 52-8 du code électoral)."))
+    atteste_fonds_personnels = BooleanField(_l(
         "Je certifie que ce don provient de mes fonds personnels et que je suis titulaire du "
-        "moyen de paiement utilisé.")
-    atteste_plafond = BooleanField(
+        "moyen de paiement utilisé."))
+    atteste_plafond = BooleanField(_l(
         "Je certifie que le total de mes dons à l'ensemble des candidats à cette élection "
-        "n'excède pas 4 600 €, tous moyens de paiement confondus.")
-    newsletter = BooleanField(
+        "n'excède pas 4 600 €, tous moyens de paiement confondus."))
+    newsletter = BooleanField(_l(
         "J'accepte de recevoir des nouvelles de la campagne par e-mail (facultatif, "
-        "désinscription à tout moment).")
-    confirme_personnel = BooleanField(
+        "désinscription à tout moment)."))
+    confirme_personnel = BooleanField(_l(
         "Je confirme donner à titre personnel, avec mes propres fonds, et non au nom d'une "
-        "entreprise, d'une association ou d'une autre personne morale.")
+        "entreprise, d'une association ou d'une autre personne morale."))
     source = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_.-]{0,64}$")])
 
     ATTESTATIONS = ("atteste_personne_physique", "atteste_fonds_personnels", "atteste_plafond")
 
     def set_presets(self, presets_euros: list[int]) -> None:
-        choices = [SelectChoice(str(p), f"{p} €") for p in presets_euros]
-        choices.append(SelectChoice(OTHER, "Autre montant"))
+        choices = [SelectChoice(str(p), gettext("%(euros)s €", euros=p)) for p in presets_euros]
+        choices.append(SelectChoice(OTHER, gettext("Autre montant")))
         self.montant.choices = choices
 
     def prefill(self, args: Any, presets_euros: list[int]) -> None:
@@ -102,19 +119,20 @@ class DonationForm(FlaskForm):
             return parse_amount(self.montant_libre.data or "")
         if choice.isdigit() and any(choice == c.value for c in self.montant.choices):
             return int(choice) * 100
-        raise MoneyError("Choisissez un montant dans la liste ou indiquez un autre montant.")
+        raise MoneyError(gettext(
+            "Choisissez un montant dans la liste ou indiquez un autre montant."))
 
     def validate_montant_libre(self, field: StringField) -> None:
         if self.montant.data != OTHER:
             return
         if not (field.data or "").strip():
-            raise ValidationError("Indiquez le montant de votre don.")
+            raise ValidationError(gettext("Indiquez le montant de votre don."))
         try:
             cents = parse_amount(field.data)
         except MoneyError as exc:
             raise ValidationError(str(exc)) from None
         if cents < MIN_CENTS:
-            raise ValidationError("Le don minimum est de 1 €.")
+            raise ValidationError(gettext("Le don minimum est de 1 €."))
 
     def check_attestations(self, party_mode: bool) -> bool:
         ok = True
@@ -122,7 +140,8 @@ class DonationForm(FlaskForm):
         for name in required:
             field = getattr(self, name)
             if not field.data:
-                field.errors = [*field.errors, "Cette attestation est obligatoire pour donner "
-                                "(article L. 52-8 du code électoral)."]
+                field.errors = [*field.errors, gettext(
+                    "Cette attestation est obligatoire pour donner "
+                    "(article L. 52-8 du code électoral).")]
                 ok = False
         return ok

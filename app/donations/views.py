@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 
 from app.core.money import MoneyError, format_cents
@@ -82,8 +83,8 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
         tax=_tax_applies(campaign),
         tax_percent=TAX_REDUCTION_PERCENT, party=campaign is not None and campaign.mode == "parti",
         demo=demo())
-    return _respond("Faire un don", "/don", content, status=status,
-                    description="Soutenez la campagne par un don en ligne sécurisé.")
+    return _respond(gettext("Faire un don"), "/don", content, status=status,
+                    description=gettext("Soutenez la campagne par un don en ligne sécurisé."))
 
 
 @bp.route("/don", methods=["GET", "POST"])
@@ -111,11 +112,12 @@ def donate() -> Any:
     markers = company_markers(form.nom.data, form.prenom.data)
     if markers and not form.confirme_personnel.data:
         # DON-3: legal persons cannot give; a company-like name is confirmed before payment.
-        return _form_page(form, status=422, company_warning=(
-            f"Le nom indiqué contient « {', '.join(markers)} », qui évoque une entreprise ou "
-            "une association. Les personnes morales ne peuvent pas financer une campagne "
+        return _form_page(form, status=422, company_warning=gettext(
+            "Le nom indiqué contient « %(markers)s », qui évoque une entreprise ou une "
+            "association. Les personnes morales ne peuvent pas financer une campagne "
             "électorale (article L. 52-8 du code électoral) : seul un don personnel est "
-            "possible. Cochez la case de confirmation ci-dessous pour continuer."))
+            "possible. Cochez la case de confirmation ci-dessous pour continuer.",
+            markers=", ".join(markers)))
     identity = DonorIdentity(
         civilite=form.civilite.data or "", nom=form.nom.data.strip(),
         prenom=form.prenom.data.strip(), adresse=form.adresse.data.strip(),
@@ -145,7 +147,8 @@ def _start_payment(donation: Donation) -> Any:
         session = stripe_gateway.create_checkout_session(
             donation_id=donation.id, amount_cents=donation.amount_cents,
             monthly=donation.monthly, donor_email=donation.email,
-            description=f"Don à la campagne de {donation.campaign.candidate_name}",
+            description=gettext("Don à la campagne de %(candidate)s",
+                                candidate=donation.campaign.candidate_name),
             success_url=f"{base}{url_for('donations.thanks', donation_id=donation.id)}",
             cancel_url=f"{base}{url_for('donations.donate')}",
             cancel_at=(subscription_end_timestamp(donation.subscription_end_at)
@@ -158,7 +161,7 @@ def _start_payment(donation: Donation) -> Any:
         db.session.commit()
         form = DonationForm()
         form.set_presets(_presets(_site_renderer()))
-        return _form_page(form, status=503, refusal=(
+        return _form_page(form, status=503, refusal=gettext(
             "Le service de paiement ne répond pas pour le moment : aucun paiement n'a été "
             "effectué. Réessayez dans quelques minutes."))
     finally:
@@ -200,7 +203,7 @@ def demo_payment(donation_id: str) -> Any:
         return redirect(url_for("donations.thanks", donation_id=donation.id), 303)
     content = render_template("donations/demo.html", donation=donation,
                               amount=format_cents(donation.amount_cents))
-    return _respond("Paiement de démonstration", f"/don/demo/{donation.id}", content)
+    return _respond(gettext("Paiement de démonstration"), f"/don/demo/{donation.id}", content)
 
 
 @bp.route("/don/merci/<donation_id>")
@@ -210,5 +213,5 @@ def thanks(donation_id: str) -> Any:
     content = render_template("donations/thanks.html", donation=donation,
                               amount=format_cents(donation.amount_cents),
                               tax=_tax_applies(donation.campaign),
-                              campaign=donation.campaign)
-    return _respond("Merci pour votre don", f"/don/merci/{donation.id}", Markup(content))
+                              tax_percent=TAX_REDUCTION_PERCENT, campaign=donation.campaign)
+    return _respond(gettext("Merci pour votre don"), f"/don/merci/{donation.id}", Markup(content))
