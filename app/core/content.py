@@ -79,7 +79,7 @@ class Page:
         return self.status == "published"
 
 
-# libyaml's parser is ten times faster than the pure-Python one (bench/RESULTS.md).
+# libyaml's parser is ten times faster than the pure-Python one on large sites.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -51,6 +51,28 @@ def _signature(root: Path) -> tuple[int, int]:
     return newest, count
 
 
+_languages: dict[Path, tuple[int, str]] = {}
+
+
+def site_language(root: Path) -> str:
+    """The ``language`` of the site's ``site.toml`` ("fr" when absent or unreadable), read
+    again only when the file changes: public pages ask for it on every request."""
+    path = root / "site.toml"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return "fr"
+    cached = _languages.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    try:
+        language = load_site_config(path).language
+    except ContentError:
+        language = "fr"
+    _languages[path] = (mtime, language)
+    return language
+
+
 def site_content(root: Path, cache_dir: Path | None = None) -> SiteContent:
     """The site's settings and pages; ``cache_dir`` keeps parsed pages between runs."""
     root = root.resolve()

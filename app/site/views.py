@@ -19,7 +19,7 @@ from app.site import bp
 from app.site.images import ImageStore
 from app.site.legal_pages import campaign_info
 from app.site.render import FEED_PATH, NEWS_SLUG, Output, RenderOptions, SiteRenderer
-from app.site.repository import SiteContent, site_content
+from app.site.repository import SiteContent, site_content, site_language
 from app.site.themes import static_file
 from app.sites.models import Site
 from app.sites.service import site_for_host
@@ -82,9 +82,19 @@ def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
     return response
 
 
+#: Blueprints whose pages are the public site's: shown in the site's language.
+PUBLIC_BLUEPRINTS = ("site", "donations")
+
+
 @bp.before_app_request
 def remember_site_language() -> None:
-    g.site_language = "fr"
+    """Public pages speak the site's language (``language`` in site.toml, French by
+    default); the staff area follows each staff member's choice (``select_locale``)."""
+    if request.blueprint not in PUBLIC_BLUEPRINTS:
+        return
+    site = site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
+    root = Path(current_app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir if site else None
+    g.site_language = site_language(root) if root else "fr"
 
 
 @bp.route("/", defaults={"slug": ""})

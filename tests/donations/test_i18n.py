@@ -3,13 +3,14 @@ never a logged-in staff member's interface preference."""
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import flask_babel
-from flask import g
 from flask.testing import FlaskClient
 
 from tests.donations.test_form import VALID
+from tests.site.helpers import ROOT
 
 
 def fetch(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> Any:
@@ -23,14 +24,16 @@ def text(response: Any) -> str:
     return str(response.get_data(as_text=True))
 
 
-def english_site() -> None:
-    g.site_language = "en"
-
-
 def test_an_english_site_gets_the_donation_pages_in_english(app, client, demo_site,
-                                                            in_window) -> None:
-    app.before_request(english_site)  # runs after the site blueprint's remember_site_language
+                                                            in_window, tmp_path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "demo", content / "demo")
+    toml = content / "demo" / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "fr"',
+                                                             'language = "en"'))
+    app.config["ESTRADE_CONTENT_DIR"] = str(content)
     html = text(fetch(client, "/don"))
+    assert '<html lang="en">' in html
     assert "<legend>Amount of your donation</legend>" in html
     assert '<label for="prenom">First name</label>' in html
     assert "I certify that I am a natural person" in html
