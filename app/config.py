@@ -32,6 +32,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder holding one sub-folder of Markdown content per site.", "ESTRADE_CONTENT_DIR"),
     Setting("ESTRADE_THEMES_DIR", str(PROJECT_ROOT / "themes"),
             "Folder holding the themes.", "ESTRADE_THEMES_DIR"),
+    Setting("ESTRADE_CONTENT_RECHECK_SECONDS", 1.0,
+            "Live site: how long a site's pages are served before its folder is checked for "
+            "changes again (0: on every request; costs a file scan, long on large sites).",
+            "ESTRADE_CONTENT_RECHECK_SECONDS", float),
     Setting("ESTRADE_DEFAULT_SITE", "demo",
             "Slug of the site served when no host name matches.", "ESTRADE_DEFAULT_SITE"),
     Setting("BABEL_DEFAULT_LOCALE", "fr", "Default interface language (fr or en).",
@@ -64,6 +68,8 @@ def _coerce(setting: Setting, raw: str) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "oui", "on"}
     if setting.kind is int:
         return int(raw)
+    if setting.kind is float:
+        return float(raw)
     return raw
 
 

@@ -14,6 +14,9 @@ SECRET_KEY = "change-me"
 # Folder holding the themes. [ESTRADE_THEMES_DIR]
 # ESTRADE_THEMES_DIR = "/srv/estrade/themes"
 
+# Live site: how long a site's pages are served before its folder is checked for changes again (0: on every request; costs a file scan, long on large sites). [ESTRADE_CONTENT_RECHECK_SECONDS]
+# ESTRADE_CONTENT_RECHECK_SECONDS = 1.0
+
 # Slug of the site served when no host name matches. [ESTRADE_DEFAULT_SITE]
 # ESTRADE_DEFAULT_SITE = "demo"
 

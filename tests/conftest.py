@@ -83,6 +83,8 @@ def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret",
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "WTF_CSRF_ENABLED": False,
+        # Tests edit content and look at once; the throttled re-check has its own test.
+        "ESTRADE_CONTENT_RECHECK_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,8 @@ class SiteContent:
 
 
 logger = logging.getLogger(__name__)
-_cache: dict[Path, tuple[tuple[int, int], SiteContent]] = {}
+#: root → (signature, content, monotonic time the signature was last taken)
+_cache: dict[Path, tuple[tuple[int, int], SiteContent, float]] = {}
 _lock = threading.Lock()
 
 
@@ -73,14 +75,24 @@ def site_language(root: Path) -> str:
     return language
 
 
-def site_content(root: Path, cache_dir: Path | None = None) -> SiteContent:
-    """The site's settings and pages; ``cache_dir`` keeps parsed pages between runs."""
+def site_content(root: Path, cache_dir: Path | None = None,
+                 max_age: float = 0.0) -> SiteContent:
+    """The site's settings and pages; ``cache_dir`` keeps parsed pages between runs.
+
+    The folder is scanned for changes on each call, or only once every ``max_age`` seconds:
+    the live site passes ESTRADE_CONTENT_RECHECK_SECONDS, since on thousands of pages the scan
+    costs more than serving the page itself."""
     root = root.resolve()
-    signature = _signature(root)
+    now = time.monotonic()
     with _lock:
         cached = _cache.get(root)
-        if cached and cached[0] == signature:
-            return cached[1]
+    if cached and max_age > 0 and now - cached[2] < max_age:
+        return cached[1]
+    signature = _signature(root)
+    if cached and cached[0] == signature:
+        with _lock:
+            _cache[root] = (signature, cached[1], now)
+        return cached[1]
     config = load_site_config(root / "site.toml")
     if cache_dir is None:
         pages, errors = load_pages(root / "pages")
@@ -95,5 +107,5 @@ def site_content(root: Path, cache_dir: Path | None = None) -> SiteContent:
     content = SiteContent(root=root, config=config, pages=published, drafts=drafts,
                           errors=tuple(errors), newest_mtime_ns=signature[0])
     with _lock:
-        _cache[root] = (signature, content)
+        _cache[root] = (signature, content, now)
     return content

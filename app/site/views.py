@@ -49,7 +49,8 @@ def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
                   content: SiteContent | None = None) -> SiteRenderer:
     """Build the renderer of ``site`` (needs an application context)."""
     config = current_app.config
-    content = content or site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir)
+    content = content or site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
+                                      max_age=float(config["ESTRADE_CONTENT_RECHECK_SECONDS"]))
     cache = image_cache or Path(current_app.instance_path) / "cache" / "images" / site.slug
     return SiteRenderer(content=content, themes_dir=config["ESTRADE_THEMES_DIR"],
                         theme_name=theme or site.theme, legal_html=legal_block(site),

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
+from pathlib import Path
+
 import pytest
+
+from tests.site.helpers import ROOT
 
 PUBLIC = ["/", "/programme/", "/programme/ecologie/", "/faire-un-don/", "/actualites/",
           "/mentions-legales/", "/confidentialite/"]
@@ -60,25 +67,38 @@ def test_feed_sitemap_robots_and_404(client, demo_site) -> None:
     assert missing.status_code == 404 and "site-header" in missing.get_data(as_text=True)
 
 
-def test_news_list_paginates(client, demo_site, app, tmp_path) -> None:
-    from pathlib import Path
+def _own_content(app, tmp_path: Path) -> Path:
+    """A private copy of the demo content, which the test may edit."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "demo", content / "demo")
+    app.config["ESTRADE_CONTENT_DIR"] = str(content)
+    return content / "demo"
 
-    news = Path(app.config["ESTRADE_CONTENT_DIR"]) / "demo" / "pages" / "actualites"
-    created = []
-    try:
-        for n in range(12):
-            path = news / f"zz-essai-{n:02d}.md"
-            path.write_text(f"---\ntitle: Essai {n}\nkind: actualite\ndate: 2025-01-{n + 1:02d}"
-                            "\n---\nTexte\n", encoding="utf-8")
-            created.append(path)
-        first = client.get("/actualites/").get_data(as_text=True)
-        assert 'href="/actualites/page/2/"' in first
-        second = client.get("/actualites/page/2/")
-        assert second.status_code == 200 and "Essai 0" in second.get_data(as_text=True)
-        assert client.get("/actualites/page/9/").status_code == 404
-    finally:
-        for path in created:
-            path.unlink()
+
+def test_news_list_paginates(client, demo_site, app, tmp_path) -> None:
+    news = _own_content(app, tmp_path) / "pages" / "actualites"
+    for n in range(12):
+        (news / f"zz-essai-{n:02d}.md").write_text(
+            f"---\ntitle: Essai {n}\nkind: actualite\ndate: 2025-01-{n + 1:02d}\n---\nTexte\n",
+            encoding="utf-8")
+    first = client.get("/actualites/").get_data(as_text=True)
+    assert 'href="/actualites/page/2/"' in first
+    second = client.get("/actualites/page/2/")
+    assert second.status_code == 200 and "Essai 0" in second.get_data(as_text=True)
+    assert client.get("/actualites/page/9/").status_code == 404
+
+
+def test_edits_show_once_the_recheck_delay_is_over(client, demo_site, app, tmp_path) -> None:
+    page = _own_content(app, tmp_path) / "pages" / "equipe.md"
+    app.config["ESTRADE_CONTENT_RECHECK_SECONDS"] = 3600
+    assert "Une ligne neuve." not in client.get("/equipe/").get_data(as_text=True)
+    page.write_text(page.read_text(encoding="utf-8") + "\nUne ligne neuve.\n", encoding="utf-8")
+    later = time.time() + 10
+    os.utime(page, (later, later))
+    # Within the delay the folder is not scanned again: the page served is the one read.
+    assert "Une ligne neuve." not in client.get("/equipe/").get_data(as_text=True)
+    app.config["ESTRADE_CONTENT_RECHECK_SECONDS"] = 0
+    assert "Une ligne neuve." in client.get("/equipe/").get_data(as_text=True)
 
 
 def test_responsive_images(client, demo_site) -> None:
