@@ -1,0 +1,37 @@
+"""The staff area passes the outside judges too (Nu HTML checker, axe-core in Chromium, links):
+every page an admin can open, saved as a logged-in admin sees it, with the app's static files.
+(The judges cannot log in, so the pages are judged from a folder.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.site.helpers import ROOT
+from tests.site.test_check_site import run_check_site
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_staff_pages_pass_the_judges(app, client, auth, demo_site, tmp_path: Path) -> None:
+    auth.login()
+    out = tmp_path / "admin-site"
+    pages = []
+    for rule in app.url_map.iter_rules():
+        url = str(rule)
+        if not url.startswith("/admin") or "GET" not in (rule.methods or ()) or "<" in url:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue  # the login page sends a logged-in admin on
+        path = url.rstrip("/") + "/"
+        target = out / path.lstrip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.data)
+        pages.append(path)
+    assert {"/admin/", "/admin/equipe/", "/admin/compte/", "/admin/tresorerie/"} <= set(pages)
+    shutil.copytree(ROOT / "app" / "static", out / "static")
+    for viewport in ("1280x800", "375x812"):
+        verdict = run_check_site(str(out), *sorted(pages), "--no-crawl", "--viewport", viewport)
+        assert f"{len(pages)} passed, 0 failed" in verdict
