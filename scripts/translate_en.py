@@ -89,6 +89,7 @@ EN = {
     "Espèces et quêtes (DON-5)": "Cash and collections (DON-5)",
     "Remboursement forfaitaire maximal (RMB-1)": "Maximum State reimbursement (RMB-1)",
     "Remboursements à approuver (DON-16)": "Refunds awaiting approval (DON-16)",
+    "À rembourser, hors recettes (DON-16)": "To refund, not counted as receipts (DON-16)",
     "Donateur": "Donor",
     "Montant": "Amount",
     "Motif": "Reason",

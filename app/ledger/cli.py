@@ -86,12 +86,19 @@ def import_command(file: Path, slug: str, dry_run: bool, as_json: bool,
               help="Format du fichier.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Fichier à écrire.")
+@click.option("--for-filing", is_flag=True,
+              help="Export pour le dépôt du compte : refusé tant qu'un don reste à "
+                   "rembourser (DON-16).")
 @with_appcontext
-def export_command(slug: str, fmt: str, out: Path) -> None:
+def export_command(slug: str, fmt: str, out: Path, for_filing: bool) -> None:
     """Liste des donateurs (annexe du compte de campagne, R39-1), totaux à la fin."""
     from app.ledger.exporter import export_donors
+    from app.ledger.service import LedgerError
 
-    count = export_donors(site_campaign(slug), fmt, out)
+    try:
+        count = export_donors(site_campaign(slug), fmt, out, for_filing=for_filing)
+    except LedgerError as exc:
+        fail(str(exc))
     click.echo(f"{count} lignes écrites dans {out}.")
 
 

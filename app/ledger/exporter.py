@@ -3,6 +3,9 @@
 One row per donation with the R39-1 fields (DON-10), the CNCCFP receipt number when known
 (DON-11: never invented), method, reference and the donor's running total against the
 4,600 € cap (DON-2); refunds appear as negative rows; totals by method close the file.
+Money flagged DON-16 and not yet refunded is shown on its row but left out of the totals of
+receipts (a line of its own says how much), and an export for filing the account is refused
+while any remains.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from sqlalchemy import select
 from app.core.chain import signed_amount
 from app.extensions import db
 from app.fileutil import atomic_write_bytes
-from app.ledger.facts import campaign_cap
+from app.ledger.facts import campaign_cap, money_to_refund
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
-from app.ledger.service import canonical_id
+from app.ledger.service import LedgerError, canonical_id
 from app.sites.models import Campaign
 
 COLUMNS = ("N° de reçu", "Date", "Civilité", "Nom", "Prénom", "Adresse", "Code postal",
@@ -41,6 +44,7 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
         .order_by(LedgerEntry.on, LedgerEntry.seq)).all()
     flagged = {f.entry_id: f for f in db.session.scalars(select(ComplianceFlag).where(
         ComplianceFlag.campaign_id == campaign.id))}
+    to_refund = money_to_refund(campaign.id)
     cumulative: dict[int, int] = defaultdict(int)
     by_method: dict[str, int] = defaultdict(int)
     rows: list[list[str | int]] = []
@@ -57,7 +61,7 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
             status = ("remboursé (DON-16)" if flag.resolved_entry_id else
                       f"à rembourser {euros(flag.amount_cents)} € ({flag.rule}, DON-16)")
         method = entry.method or ""
-        by_method[method] += amount
+        by_method[method] += amount - to_refund.get(entry.id, 0)
         rows.append([
             entry.receipt_number or "", entry.on.strftime("%d/%m/%Y"), who.get("civilite", ""),
             who.get("nom", "") or ("Quête" if entry.kind == "collection" else ""),
@@ -67,6 +71,8 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
             (entry.details or {}).get("reference") or entry.source_ref or "", running, status,
         ])
     totals = [["Total " + METHOD_LABELS.get(m, m), euros(c)] for m, c in sorted(by_method.items())]
+    if to_refund:
+        totals.append(["À rembourser, hors recettes (DON-16)", euros(sum(to_refund.values()))])
     cash = by_method.get("especes", 0) + by_method.get("quete", 0)
     totals.append(["Total des espèces et quêtes", euros(cash)])
     cap = campaign_cap(campaign)
@@ -77,7 +83,13 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
     return rows, totals
 
 
-def export_donors(campaign: Campaign, fmt: str, out: Path) -> int:
+def export_donors(campaign: Campaign, fmt: str, out: Path, *, for_filing: bool = False) -> int:
+    """Write the donor list; ``for_filing`` refuses while DON-16 money awaits its refund."""
+    if for_filing and (to_refund := money_to_refund(campaign.id)):
+        raise LedgerError(
+            f"Export pour le dépôt du compte refusé : {len(to_refund)} don(s) dépassant le "
+            f"plafond ou interdits ({euros(sum(to_refund.values()))} €) doivent d'abord être "
+            "remboursés (DON-16). Voir « estrade refunds list ».")
     rows, totals = build_rows(campaign)
     if fmt == "xlsx":
         atomic_write_bytes(out, _xlsx(rows, totals))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.core.chain import signed_amount
 from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.extensions import db
-from app.ledger.facts import campaign_cap
+from app.ledger.facts import campaign_cap, money_to_refund
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
 from app.ledger.service import campaign_cash_total
 from app.ledger.verify import verify_campaign
@@ -30,7 +30,8 @@ class CampaignOverview:
     campaign: Campaign
     entries: int
     balance_cents: int
-    receipts_by_method: dict[str, int]
+    receipts_by_method: dict[str, int]  # net of refunds and of money awaiting one (DON-16)
+    to_refund_cents: int  # received, flagged DON-16, not yet refunded: not a receipt
     cap_cents: int | None
     cash_cents: int
     cash_ceiling_cents: int | None
@@ -54,12 +55,20 @@ def overview(campaign: Campaign) -> CampaignOverview:
         if kind in RECEIPT_KINDS or kind == "refund":
             label = METHOD_LABELS.get(method or "", method or "—")
             by_method[label] = by_method.get(label, 0) + signed_amount(kind, int(total or 0))
+    to_refund = money_to_refund(campaign.id)
+    if to_refund:  # DON-16: out of the receipts until refunded
+        flagged = db.session.execute(select(LedgerEntry.id, LedgerEntry.method).where(
+            LedgerEntry.id.in_(to_refund))).all()
+        for entry_id, method in flagged:
+            label = METHOD_LABELS.get(method or "", method or "—")
+            by_method[label] -= to_refund[entry_id]
     check = verify_campaign(campaign)
     cap = campaign_cap(campaign)
     applies = cap is not None and cap.applies
     result = CampaignOverview(
         campaign=campaign, entries=check.entries, balance_cents=check.balance_cents,
-        receipts_by_method=by_method, cap_cents=cap.cents if applies else None,
+        receipts_by_method=by_method, to_refund_cents=sum(to_refund.values()),
+        cap_cents=cap.cents if applies else None,
         cash_cents=campaign_cash_total(campaign.id),
         cash_ceiling_cents=cash_ceiling(cap) if applies else None,
         reimbursement_cents=reimbursement_ceiling(cap) if applies else None)

@@ -25,6 +25,12 @@ def test_treasurer_sees_flags_and_cash_meter(client, auth, demo_site) -> None:
     assert "DON-2" in html and "À rembourser (DON-16)" in html
     assert "DON-5" in html and "101 %" in html
     assert "18 517,40" in html  # the spending cap
+    # DON-16: the 200 € over the cap and the 150 € of cash over its ceiling are not
+    # receipts until refunded.
+    html = html.replace("\xa0", " ")
+    assert "Recettes — Carte bancaire</th><td>100,00 €" in html
+    assert "Recettes — Quête</th><td>3 600,00 €" in html
+    assert "À rembourser, hors recettes (DON-16)</th><td>350,00 €" in html
     client.post("/admin/logout")
     auth.login("editor@example.org")
     assert client.get("/admin/tresorerie/").status_code == 403

@@ -148,3 +148,42 @@ def test_unknown_site_is_refused(runner, demo_site, tmp_path) -> None:
     result = runner.invoke(args=["ledger", "verify", "--site", "nope"])
     assert result.exit_code == 1 and "Site inconnu" in result.output
     assert sa is not None
+
+
+def test_money_awaiting_a_refund_is_out_of_the_receipts_and_blocks_the_filing_export(
+        runner, demo_site, tmp_path) -> None:
+    from datetime import date
+
+    from app.ledger.entries import record_refund
+    from app.ledger.service import GiftInput, record_gift
+    from tests.ledger.conftest import identity
+
+    campaign = demo_site.campaign
+    record_gift(GiftInput(campaign_id=campaign.id, amount_cents=450_000, on=date(2026, 11, 2),
+                          method="cheque", identity=identity(), source_ref="c:1"))
+    over = record_gift(GiftInput(campaign_id=campaign.id, amount_cents=30_000,
+                                 on=date(2026, 11, 3), method="carte", identity=identity(),
+                                 source_ref="stripe:charge:ch_9"), enforce=False)
+    out = tmp_path / "d.csv"
+
+    def export(*extra: str) -> tuple[int, str, list[list[str]]]:
+        result = runner.invoke(args=["donations", "export", "--site", "demo", "--format",
+                                     "csv", "--out", str(out), *extra])
+        rows = (list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")),
+                                delimiter=";")) if out.exists() else [])
+        return result.exit_code, result.output, rows
+
+    code, _, rows = export()
+    assert code == 0
+    assert ["Total Carte bancaire", "100,00"] in rows  # 300 € received, 200 € over the cap
+    assert ["À rembourser, hors recettes (DON-16)", "200,00"] in rows
+    assert ["Total général", "4600,00"] in rows
+    out.unlink()
+    code, output, rows = export("--for-filing")
+    assert code == 1 and "DON-16" in output and "200,00 €" in output and not out.exists()
+    record_refund(over.entry_id, 20_000, on=date(2026, 11, 5), source_ref="re_9",
+                  reason="Excédent DON-16")
+    code, _, rows = export("--for-filing")
+    assert code == 0 and ["Total général", "4600,00"] in rows
+    assert ["Total Carte bancaire", "100,00"] in rows  # 300 € less the 200 € refund
+    assert not any(row and row[0].startswith("À rembourser") for row in rows)
