@@ -249,6 +249,10 @@ EN = {
     "ni à réduction d'impôt.": "In communes of fewer than 9,000 inhabitants, donations give no "
     "tax receipt and no tax reduction.",
     "Conservez cet e-mail de confirmation.": "Keep this confirmation email.",
+    "Après la réduction d'impôt de %(percent)s %%, ce don vous revient à %(cost)s (dans la "
+    "limite de 20 %% du revenu imposable, article 200 du code général des impôts).":
+        "After the %(percent)s %% tax reduction, this donation costs you %(cost)s (up to 20 %% "
+        "of taxable income, article 200 of the French tax code).",
     'Pour toute question : <a href="%(url)s">contacter la campagne</a>.':
         'Any question? <a href="%(url)s">Contact the campaign</a>.',
 }

@@ -132,3 +132,20 @@ def test_stripe_mode_gift_lands_once(page, stripe_app, stripe_recorder, in_windo
     assert "Merci Camille" in page.content()
     rows = [r for r in export_rows(app, tmp_path) if len(r) > 3 and r[3] == "Rousseau"]
     assert len(rows) == 1 and rows[0][11] == "100,00"
+
+
+def test_real_cost_after_the_tax_reduction_follows_the_amount(page, live_server, demo_site,
+                                                              in_window) -> None:
+    page.goto(f"{live_server.url}/don")
+    cost = page.locator("#don-cout-reel")
+
+    def shown() -> str:
+        return " ".join(cost.inner_text().replace("\u202f", " ").replace("\xa0", " ").split())
+
+    page.get_by_role("radio", name="100 €", exact=True).check()
+    assert "ce don vous revient à 34 €" in shown()
+    page.get_by_role("radio", name="Autre montant", exact=True).check()
+    page.get_by_label("Autre montant (en euros)").fill("12,5")
+    assert "ce don vous revient à 4,25 €" in shown()  # 1 250 cents × 34 %, in whole cents
+    page.get_by_label("Autre montant (en euros)").fill("abc")
+    assert "un don de 100 € vous revient à 34 €" in shown()  # back to the general sentence
