@@ -19,7 +19,6 @@ from app.ledger.models import Donor
 from app.ledger.service import GiftInput, accepted_total, record_gift
 from app.timeutil import utcnow
 from tests.conftest import create_user
-from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
     demo_site,
@@ -36,8 +35,6 @@ from tests.support.stripe_shapes import (
     create_paid_payment_intent,
     invoice_object,
 )
-
-wapp, wclient = support.wapp, support.wclient
 
 
 def test_monthly_gift_ends_with_the_window_and_stays_under_the_cap(

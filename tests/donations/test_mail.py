@@ -22,7 +22,6 @@ from app.donations.models import OutgoingMail
 from app.donations.stripe_gateway import StripeGateway
 from app.extensions import db
 from tests.browser.conftest import LiveServer
-from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,
@@ -33,8 +32,6 @@ from tests.donations.test_webhook_support import (
     pay,
     post,
 )
-
-wapp, wclient = support.wapp, support.wclient
 
 
 class Inbox:

@@ -17,7 +17,6 @@ from app.ledger.models import ComplianceFlag
 from app.ledger.service import GiftInput, accepted_total, record_gift
 from app.timeutil import utcnow
 from tests.conftest import create_user
-from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,
@@ -30,8 +29,6 @@ from tests.donations.test_webhook_support import (
 )
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object
-
-wapp, wclient = support.wapp, support.wclient
 
 
 def test_two_tabs_over_the_cap_are_flagged_and_refunded_once_on_approval(

@@ -11,7 +11,6 @@ from app.donations.service import pending_reservations
 from app.donations.stripe_gateway import StripeGateway, charge_id_of
 from app.extensions import db
 from app.ledger.service import ensure_donor
-from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,
@@ -25,8 +24,6 @@ from tests.donations.test_webhook_support import (
 )
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object, dispute_object, refund_object
-
-wapp, wclient = support.wapp, support.wclient
 
 
 def _reserved_for(donation: Any) -> int:

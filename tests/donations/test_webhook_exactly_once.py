@@ -21,7 +21,6 @@ from app.donations import mail
 from app.donations.models import Donation, OutgoingMail, StripeEvent
 from app.donations.stripe_gateway import StripeGateway, charge_id_of, id_of
 from app.extensions import db
-from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,
@@ -34,7 +33,6 @@ from tests.donations.test_webhook_support import (
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object, refund_object
 
-wapp = support.wapp
 SEED = 20261128
 THREADS = 8
 

@@ -9,7 +9,6 @@ from flask.testing import FlaskClient
 
 from app.donations.signing import build_event, sign_payload
 from app.extensions import db
-from tests.donations import test_webhook_support as support
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,
@@ -21,8 +20,6 @@ from tests.donations.test_webhook_support import (
     post,
 )
 from tests.support.stripe_fixtures import WEBHOOK_SECRET
-
-wapp, wclient = support.wapp, support.wclient
 
 
 def _state() -> tuple[int, int, int]:

@@ -1,16 +1,13 @@
-"""Fixtures and helpers shared by the webhook, booking, refund and mail tests (no tests here).
-
-Import the fixtures you use: ``from tests.donations.test_webhook_support import wapp  # noqa``.
-"""
+"""Helpers shared by the webhook, booking, refund and mail tests (no tests here; the
+``wapp`` and ``wclient`` fixtures are in this folder's conftest.py)."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -42,22 +39,6 @@ def build_app(database_url: str, tmp_path: Path, gateway: StripeGateway | None =
         _seed_demo(application)
         db.session.remove()
     return application
-
-
-@pytest.fixture
-def wapp(database_url: str, tmp_path: Path, stripe_config: dict[str, Any],
-         stripe_gateway: StripeGateway) -> Iterator[Flask]:
-    """The app pointed at localstripe, with the recording gateway injected."""
-    application = build_app(database_url, tmp_path, stripe_gateway, **stripe_config)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def wclient(wapp: Flask) -> FlaskClient:
-    return wapp.test_client()
 
 
 def demo_site() -> Any:
