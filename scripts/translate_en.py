@@ -249,6 +249,49 @@ EN = {
     "ni à réduction d'impôt.": "In communes of fewer than 9,000 inhabitants, donations give no "
     "tax receipt and no tax reduction.",
     "Conservez cet e-mail de confirmation.": "Keep this confirmation email.",
+    "Obligatoire pour un don nominatif.": "Required for a named donation.",
+    "Le formulaire a expiré : rechargez la page. Rien n'a été enregistré.":
+        "The form has expired: reload the page. Nothing was recorded.",
+    "Campagne": "Campaign",
+    "Date de réception": "Date received",
+    "Indiquez la date de réception.": "Enter the date the donation was received.",
+    "Mode de paiement": "Payment method",
+    "Montant (en euros)": "Amount (in euros)",
+    "Indiquez le montant.": "Enter the amount.",
+    "Par exemple 150 ou 1 234,56. Pour un don en nature, sa valeur.":
+        "For example 150 or 1 234,56. For an in-kind donation, its value.",
+    "Adresse du domicile fiscal": "Tax home address",
+    "Le donateur est une personne physique": "The donor is a natural person",
+    "Le donateur a signé les attestations du formulaire de don (DON-1)":
+        "The donor signed the statements of the donation form (DON-1)",
+    "Référence": "Reference",
+    "Numéro de chèque, ligne du relevé bancaire, bordereau de remise…":
+        "Cheque number, bank statement line, paying-in slip…",
+    "N° du reçu-don CNCCFP": "CNCCFP receipt number",
+    "Seulement s'il est déjà connu (DON-11).": "Only if already known (DON-11).",
+    "Ce don était déjà enregistré (formulaire envoyé deux fois) : rien n'a été ajouté.":
+        "This donation was already recorded (form sent twice): nothing was added.",
+    "Don de %(amount)s enregistré.": "Donation of %(amount)s recorded.",
+    "Enregistrer un don reçu (chèque, virement, espèces…)":
+        "Record a donation received (cheque, transfer, cash…)",
+    "Liste des donateurs (annexe du compte de campagne) :":
+        "Donor list (annex to the campaign account):",
+    "tableur (.xlsx)": "spreadsheet (.xlsx)",
+    "CSV": "CSV",
+    "Enregistrer un don reçu": "Record a donation received",
+    "Chèque, virement, prélèvement, espèces, don en nature ou quête : le don est vérifié selon "
+    "les règles du code électoral avant d'être inscrit au registre. Les dons par carte arrivent "
+    "par le site.":
+        "Cheque, transfer, direct debit, cash, in-kind donation or collection: the donation is "
+        "checked against the electoral code's rules before it is entered in the ledger. Card "
+        "donations arrive through the website.",
+    "Don refusé : rien n'a été enregistré": "Donation refused: nothing was recorded",
+    "Ne l'encaissez pas : rendez le chèque ou l'argent au donateur, ou corrigez la saisie.":
+        "Do not bank it: give the cheque or the money back to the donor, or correct the entry.",
+    "Le don": "The donation",
+    "Le donateur (sauf quête anonyme)": "The donor (except for an anonymous collection)",
+    "Vérifier et enregistrer": "Check and record",
+    "Annuler": "Cancel",
     "Après la réduction d'impôt de %(percent)s %%, ce don vous revient à %(cost)s (dans la "
     "limite de 20 %% du revenu imposable, article 200 du code général des impôts).":
         "After the %(percent)s %% tax reduction, this donation costs you %(cost)s (up to 20 %% "

@@ -1,4 +1,5 @@
-"""The treasurer's workspace (read-only overview for now; actions go through the CLI)."""
+"""The treasurer's workspace: figures and alerts, offline gifts, donor list downloads
+(refund approval is still ``estrade refunds approve``)."""
 
 from __future__ import annotations
 

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from flask import render_template
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.accounts.decorators import roles_required
 from app.core.money import format_cents
 from app.donations.refunds import list_requests
 from app.extensions import db
+from app.ledger.exporter import export_donors
+from app.ledger.service import DonorIdentity, GiftInput, record_gift
 from app.sites.models import Campaign
+from app.timeutil import utcnow
 from app.treasury import bp
+from app.treasury.forms import OfflineGiftForm
 from app.treasury.overview import overview
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @bp.route("/")
@@ -24,3 +39,72 @@ def dashboard() -> Any:
     refunds = [r for r in list_requests() if r.status != "executed"]
     return render_template("treasury/dashboard.html", views=views, refunds=refunds,
                            money=format_cents)
+
+
+def _campaign_choices() -> list[SelectChoice]:
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
+    return [SelectChoice(c.id, f"{c.site.title} — {c.election.name}") for c in campaigns]
+
+
+def _identity(form: OfflineGiftForm) -> DonorIdentity | None:
+    if form.method.data == "quete":
+        return None  # an anonymous collection (DON-17)
+    return DonorIdentity(
+        civilite=form.civilite.data or "", nom=form.nom.data.strip(),
+        prenom=form.prenom.data.strip(), adresse=form.adresse.data.strip(),
+        code_postal=form.code_postal.data.strip(), commune=form.commune.data.strip(),
+        pays=form.pays.data.strip(), nationalite=form.nationalite.data.strip(),
+        natural_person=form.natural_person.data, attests_eligibility=form.attested.data)
+
+
+@bp.route("/enregistrer", methods=["GET", "POST"])
+@roles_required("treasurer")
+def record() -> Any:
+    """A gift received outside the website, checked by the compliance core before booking:
+    a refused gift writes nothing and the form keeps what was typed."""
+    form = OfflineGiftForm()
+    form.campaign.choices = _campaign_choices()
+    if not form.campaign.choices:
+        flash(_("Aucune campagne : chargez-en une avec « estrade campaign load »."), "error")
+        return redirect(url_for("treasury.dashboard"))
+    if request.method == "GET":
+        form.token.data = secrets.token_urlsafe(24)
+    decision = None
+    if form.validate_on_submit():
+        amount = form.amount_cents
+        outcome = record_gift(GiftInput(
+            campaign_id=form.campaign.data, amount_cents=amount, on=form.on.data,
+            method=form.method.data, identity=_identity(form),
+            source_ref=f"manual:{form.token.data}",
+            receipt_number=(form.receipt_number.data or "").strip() or None,
+            reason="Saisie de la trésorerie",  # the ledger is kept in French
+            details={"reference": (form.reference.data or "").strip()},
+            recorded_by_id=current_user.id))
+        if outcome.duplicate:
+            flash(_("Ce don était déjà enregistré (formulaire envoyé deux fois) : "
+                    "rien n'a été ajouté."), "info")
+            return redirect(url_for("treasury.dashboard"), 303)
+        if outcome.status != "refused":
+            flash(_("Don de %(amount)s enregistré.", amount=format_cents(amount)), "success")
+            for reason in outcome.decision.reasons:
+                flash(f"{reason.rule} — {reason.message}", "warning")
+            return redirect(url_for("treasury.dashboard"), 303)
+        decision = outcome.decision
+    status = 422 if request.method == "POST" else 200
+    return render_template("treasury/record.html", form=form, decision=decision), status
+
+
+@bp.route("/<int:campaign_id>/donateurs.<fmt>")
+@roles_required("treasurer")
+def export(campaign_id: int, fmt: str) -> Any:
+    """The donor list of REP-1 as a download (the same file as ``donations export``)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or fmt not in EXPORT_TYPES:
+        abort(404)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"donateurs.{fmt}"
+        export_donors(campaign, fmt, out)
+        data = out.read_bytes()
+    name = f"donateurs-{campaign.site.slug}-{utcnow():%Y-%m-%d}.{fmt}"
+    return Response(data, mimetype=EXPORT_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

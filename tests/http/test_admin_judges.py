@@ -4,6 +4,7 @@ every page an admin can open, saved as a logged-in admin sees it, with the app's
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,17 @@ def test_staff_pages_pass_the_judges(app, client, auth, demo_site, tmp_path: Pat
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.data)
         pages.append(path)
-    assert {"/admin/", "/admin/equipe/", "/admin/compte/", "/admin/tresorerie/"} <= set(pages)
+    assert {"/admin/", "/admin/equipe/", "/admin/compte/", "/admin/tresorerie/",
+            "/admin/tresorerie/enregistrer/"} <= set(pages)
+    # Files the pages link to (the donor list downloads) are saved too, for the link check.
+    linked = {href for page in pages for href in re.findall(
+        r'href="(/admin/[^"#?]+\.\w+)"', (out / page.lstrip("/") / "index.html").read_text())}
+    assert linked, "the treasury page links to its downloads"
+    for href in linked:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        (out / href.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (out / href.lstrip("/")).write_bytes(response.data)
     shutil.copytree(ROOT / "app" / "static", out / "static")
     for viewport in ("1280x800", "375x812"):
         verdict = run_check_site(str(out), *sorted(pages), "--no-crawl", "--viewport", viewport)

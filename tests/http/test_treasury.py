@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.ledger.models import LedgerEntry
 from app.ledger.service import GiftInput, record_gift
 from tests.ledger.conftest import identity
 
@@ -40,3 +46,78 @@ def test_empty_state(client, auth) -> None:
     auth.login("treasurer@example.org")
     html = client.get("/admin/tresorerie/").get_data(as_text=True)
     assert "Aucune campagne" in html and "Aucun remboursement en attente" in html
+
+
+def _form(client, **fields):  # type: ignore[no-untyped-def]
+    page = client.get("/admin/tresorerie/enregistrer").get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert token, page
+    data = {"token": token.group(1), "campaign": "1", "on": "2026-11-20", "method": "cheque",
+            "amount": "150,00", "civilite": "Mme", "nom": "Martin", "prenom": "Alice",
+            "adresse": "3 rue des Lilas", "code_postal": "72000", "commune": "Le Mans",
+            "pays": "France", "nationalite": "française", "natural_person": "y",
+            "attested": "y", "reference": "CHQ-0042"}
+    data.update(fields)
+    return data
+
+
+def _entries() -> list[LedgerEntry]:
+    db.session.rollback()
+    return list(db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq)))
+
+
+def test_treasurer_records_a_cheque_once_even_if_sent_twice(client, auth, demo_site,
+                                                            in_window) -> None:
+    auth.login("treasurer@example.org")
+    data = _form(client)
+    first = client.post("/admin/tresorerie/enregistrer", data=data)
+    assert first.status_code == 303
+    again = client.post("/admin/tresorerie/enregistrer", data=data)  # a double click
+    assert again.status_code == 303
+    [entry] = _entries()
+    assert (entry.kind, entry.amount_cents, entry.method) == ("donation", 15_000, "cheque")
+    assert db.session.get(User, entry.recorded_by_id).email == "treasurer@example.org"
+    assert entry.details["reference"] == "CHQ-0042" and entry.receipt_number is None
+    html = client.get("/admin/tresorerie/").get_data(as_text=True)
+    assert "Don de 150,00" in html and "déjà enregistré" in html
+
+
+def test_refused_gifts_write_nothing_and_keep_what_was_typed(client, auth, demo_site,
+                                                             in_window) -> None:
+    auth.login("treasurer@example.org")
+    cash = client.post("/admin/tresorerie/enregistrer",
+                       data=_form(client, method="especes", amount="150,01"))
+    html = cash.get_data(as_text=True)
+    assert cash.status_code == 422 and "DON-4" in html and "Don refusé : rien n" in html
+    assert 'value="Martin"' in html and 'value="150,01"' in html
+    company = client.post("/admin/tresorerie/enregistrer",
+                          data=_form(client, natural_person=""))
+    assert company.status_code == 422 and "DON-3" in company.get_data(as_text=True)
+    bad = client.post("/admin/tresorerie/enregistrer", data=_form(client, amount="12,345",
+                                                                  nom=""))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "deux décimales" in html
+    assert "Obligatoire pour un don nominatif." in html
+    assert _entries() == []
+    # An anonymous collection needs no donor (DON-17).
+    quete = client.post("/admin/tresorerie/enregistrer", data=_form(
+        client, method="quete", amount="87,40", nom="", prenom="", adresse="",
+        code_postal="", commune=""))
+    assert quete.status_code == 303
+    [entry] = _entries()
+    assert entry.kind == "collection" and entry.donor_id is None
+
+
+def test_donor_list_downloads(client, auth, demo_site, in_window) -> None:
+    auth.login("treasurer@example.org")
+    client.post("/admin/tresorerie/enregistrer", data=_form(client))
+    response = client.get("/admin/tresorerie/1/donateurs.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="donateurs-demo-')
+    text = response.data.decode("utf-8-sig")
+    assert "Martin;Alice" in text and "CHQ-0042" in text
+    xlsx = client.get("/admin/tresorerie/1/donateurs.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert client.get("/admin/tresorerie/1/donateurs.pdf").status_code == 404
+    assert client.get("/admin/tresorerie/99/donateurs.csv").status_code == 404

@@ -1,0 +1,75 @@
+"""The treasurer's form for money received outside the website (cheque, transfer, cash…)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.core.money import MoneyError, parse_amount
+from app.ledger.importer import MODES
+from app.ledger.models import METHOD_LABELS
+
+METHOD_CHOICES = [SelectChoice(mode, METHOD_LABELS.get(mode, mode)) for mode in MODES
+                  if mode != "carte"]  # card gifts arrive through Stripe, booked by the webhook
+
+
+def _named_gift_field(form: FlaskForm, field: StringField) -> None:
+    """R39-1 identity, required for every gift except an anonymous collection (DON-17)."""
+    if form.method.data != "quete" and not (field.data or "").strip():
+        raise ValidationError(_l("Obligatoire pour un don nominatif."))
+
+
+def _amount(form: FlaskForm, field: StringField) -> None:
+    """Integer cents from "1 234,56" (app.core.money); the French message otherwise."""
+    try:
+        form.amount_cents = parse_amount(field.data or "")
+    except MoneyError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class OfflineGiftForm(FlaskForm):
+    """One gift as the mandataire records it from the paper form (R39-1 identity)."""
+
+    amount_cents = 0  # set by the amount's validator
+
+    token = HiddenField(validators=[Length(min=16, max=64, message=_l(
+        "Le formulaire a expiré : rechargez la page. Rien n'a été enregistré."))])
+    # ``token`` makes a double submission of this form book once.
+    campaign = SelectField(_l("Campagne"), coerce=int, choices=[])
+    on = DateField(_l("Date de réception"),
+                   validators=[InputRequired(_l("Indiquez la date de réception."))])
+    method = SelectField(_l("Mode de paiement"), choices=METHOD_CHOICES)
+    amount = StringField(_l("Montant (en euros)"), validators=[
+        DataRequired(_l("Indiquez le montant.")), Length(max=30), _amount],
+        description=_l("Par exemple 150 ou 1 234,56. Pour un don en nature, sa valeur."))
+    civilite = SelectField(_l("Civilité"), choices=[SelectChoice("", "—"),
+                                                    SelectChoice("Mme", _l("Madame")),
+                                                    SelectChoice("M.", _l("Monsieur"))])
+    nom = StringField(_l("Nom"), validators=[_named_gift_field, Length(max=200)])
+    prenom = StringField(_l("Prénom"), validators=[_named_gift_field, Length(max=200)])
+    adresse = StringField(_l("Adresse du domicile fiscal"),
+                          validators=[_named_gift_field, Length(max=400)])
+    code_postal = StringField(_l("Code postal"), validators=[_named_gift_field, Length(max=20)])
+    commune = StringField(_l("Commune"), validators=[_named_gift_field, Length(max=200)])
+    pays = StringField(_l("Pays"), default="France",
+                       validators=[_named_gift_field, Length(max=100)])
+    nationalite = StringField(_l("Nationalité"), default="française",
+                              validators=[_named_gift_field, Length(max=100)])
+    natural_person = BooleanField(_l("Le donateur est une personne physique"))
+    attested = BooleanField(
+        _l("Le donateur a signé les attestations du formulaire de don (DON-1)"))
+    reference = StringField(_l("Référence"), validators=[Optional(), Length(max=200)],
+                            description=_l("Numéro de chèque, ligne du relevé bancaire, "
+                                           "bordereau de remise…"))
+    receipt_number = StringField(_l("N° du reçu-don CNCCFP"),
+                                 validators=[Optional(), Length(max=50)],
+                                 description=_l("Seulement s'il est déjà connu (DON-11)."))
