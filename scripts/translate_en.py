@@ -93,9 +93,13 @@ EN = {
     "Donateur": "Donor",
     "Montant": "Amount",
     "Motif": "Reason",
-    "Approuvez avec « estrade refunds approve N --by VOTRE-EMAIL » : le remboursement est "
-    "exécuté une seule fois par Stripe.": "Approve with “estrade refunds approve N --by "
-    "YOUR-EMAIL”: Stripe executes the refund once.",
+    "Un remboursement approuvé est exécuté une seule fois par Stripe, même si le bouton est "
+    "cliqué deux fois (aussi possible avec « estrade refunds approve N --by VOTRE-EMAIL »).":
+        "An approved refund is executed once by Stripe, even if the button is clicked twice "
+        "(also possible with “estrade refunds approve N --by YOUR-EMAIL”).",
+    "Action": "Action",
+    "Approuver et rembourser %(amount)s": "Approve and refund %(amount)s",
+    "À rembourser par virement ou chèque": "To refund by transfer or cheque",
     "Aucun remboursement en attente.": "No refund waiting.",
     "Aucune campagne : chargez-en une avec « estrade campaign load ».":
         "No campaign: load one with “estrade campaign load”.",

@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 
 from app.accounts.decorators import roles_required
 from app.core.money import format_cents
-from app.donations.refunds import list_requests
+from app.donations.refunds import RefundApprovalError, approve, list_requests
 from app.extensions import db
 from app.ledger.exporter import export_donors
 from app.ledger.service import DonorIdentity, GiftInput, record_gift
@@ -108,3 +108,17 @@ def export(campaign_id: int, fmt: str) -> Any:
     name = f"donateurs-{campaign.site.slug}-{utcnow():%Y-%m-%d}.{fmt}"
     return Response(data, mimetype=EXPORT_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/remboursements/<int:request_id>/approuver")
+@roles_required("treasurer")
+def approve_refund(request_id: int) -> Any:
+    """R39-1-1: the mandataire approves a prepared refund; it is executed through Stripe once
+    (the same as ``estrade refunds approve``)."""
+    try:  # CSRF is checked by CSRFProtect before this view runs
+        result = approve(request_id, current_user.email)
+    except RefundApprovalError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(result.message, "success" if result.executed_now else "info")
+    return redirect(url_for("treasury.dashboard"), 303)

@@ -4,6 +4,7 @@ only a treasurer or an admin can have it executed through Stripe, once (R39-1-1)
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.ledger.models import ComplianceFlag
 from app.ledger.service import GiftInput, accepted_total, record_gift
 from app.timeutil import utcnow
-from tests.conftest import create_user
+from tests.conftest import PASSWORD, create_user
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,
@@ -31,9 +32,10 @@ from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object
 
 
-def test_two_tabs_over_the_cap_are_flagged_and_refunded_once_on_approval(
-        wapp: Flask, wclient: FlaskClient, stripe_gateway: StripeGateway,
-        stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
+def over_the_cap_by_two_tabs(wclient: FlaskClient, stripe_gateway: StripeGateway,
+                             signed_event: SignedEvent) -> tuple[Any, ...]:
+    """Two card gifts of 1,000 € after a 3,000 € cheque: the second passes the cap by 400 €,
+    is flagged DON-16 and a refund is prepared (returns the gifts, intents, flag, request)."""
     donor = who("Tabulé", "Théo")
     first, second = new_donation(100_000, donor), new_donation(100_000, donor)
     # The donor lingers on Stripe's page beyond our reservation, and meanwhile the
@@ -48,11 +50,19 @@ def test_two_tabs_over_the_cap_are_flagged_and_refunded_once_on_approval(
     intents = [pay(stripe_gateway, d) for d in (first, second)]
     for donation, intent in zip((first, second), intents, strict=True):
         assert post(wclient, completed(signed_event, donation, intent)) == 200
+    flag = db.session.scalar(select(ComplianceFlag))
+    request = db.session.scalar(select(RefundRequest))
+    return first, second, intents, flag, request
+
+
+def test_two_tabs_over_the_cap_are_flagged_and_refunded_once_on_approval(
+        wapp: Flask, wclient: FlaskClient, stripe_gateway: StripeGateway,
+        stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
+    first, second, intents, flag, request = over_the_cap_by_two_tabs(
+        wclient, stripe_gateway, signed_event)
     gifts = entries("donation")
     assert [g.amount_cents for g in gifts] == [300_000, 100_000, 100_000]  # all booked
-    flag = db.session.scalar(select(ComplianceFlag))
     assert (flag.rule, flag.amount_cents, flag.entry_id) == ("DON-2", 40_000, gifts[2].id)
-    request = db.session.scalar(select(RefundRequest))
     charge_id = str(charge_id_of(intents[1]))
     assert (request.status, request.amount_cents, request.charge_id, request.flag_id) == \
         ("proposed", 40_000, charge_id, flag.id)
@@ -117,3 +127,25 @@ def fresh_request(request_id: int) -> RefundRequest:
     assert found is not None
     db.session.refresh(found)
     return found
+
+
+def test_the_treasurer_approves_a_refund_from_the_treasury_page(
+        wapp: Flask, wclient: FlaskClient, stripe_gateway: StripeGateway,
+        stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
+    *_, flag, request = over_the_cap_by_two_tabs(wclient, stripe_gateway, signed_event)
+    create_user("tresorier@example.org", "treasurer")
+    wclient.post("/admin/login", data={"email": "tresorier@example.org", "password": PASSWORD})
+    page = wclient.get("/admin/tresorerie/").get_data(as_text=True)
+    action = f"/admin/tresorerie/remboursements/{request.id}/approuver"
+    assert f'action="{action}"' in page and "Approuver et rembourser 400,00" in page
+    for _ in range(2):  # a double click refunds once
+        answer = wclient.post(action)
+        assert answer.status_code == 303
+    [call] = stripe_recorder.find("POST", "/v1/refunds")
+    assert call.params["amount"] == "40000"
+    assert fresh_request(request.id).status == "executed"
+    page = wclient.get("/admin/tresorerie/").get_data(as_text=True)
+    assert "effectué" in page and "déjà exécuté" in page
+    assert "Aucun remboursement en attente." in page
+    db.session.refresh(flag)
+    assert flag.resolved_entry_id == entries("refund")[0].id
