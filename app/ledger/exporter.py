@@ -29,6 +29,21 @@ COLUMNS = ("N° de reçu", "Date", "Civilité", "Nom", "Prénom", "Adresse", "Co
            "Commune", "Pays", "Nationalité", "Nature", "Montant (€)", "Mode de paiement",
            "Référence", "Cumul du donateur (€)", "Statut")
 EXPORT_KINDS = ("donation", "in_kind", "collection", "refund")
+MONEY_COLUMNS = frozenset({COLUMNS.index("Montant (€)"), COLUMNS.index("Cumul du donateur (€)")})
+#: A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV
+#: injection"); donors type their names on the public form.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: str | int) -> str | int:
+    """Text a spreadsheet will show, never run: a leading apostrophe defuses a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _inert_row(row: list[str | int]) -> list[str | int]:
+    return [v if i in MONEY_COLUMNS else inert(v) for i, v in enumerate(row)]
 
 
 def euros(cents: int) -> str:
@@ -100,7 +115,7 @@ def export_donors(campaign: Campaign, fmt: str, out: Path, *, for_filing: bool =
         writer = csv.writer(buffer, delimiter=";" if fmt == "csv" else "\t",
                             lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(_inert_row(row) for row in rows)
         writer.writerow([])
         writer.writerows(totals)
         # BOM: French Excel opens UTF-8 CSV correctly only with it.
@@ -115,7 +130,6 @@ def _xlsx(rows: list[list[str | int]], totals: list[list[str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    money_columns = {COLUMNS.index("Montant (€)"), COLUMNS.index("Cumul du donateur (€)")}
     book = Workbook()
     sheet = book.active
     sheet.title = "Donateurs"
@@ -123,7 +137,11 @@ def _xlsx(rows: list[list[str | int]], totals: list[list[str]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_number(v) if i in money_columns else v for i, v in enumerate(row)])
+        sheet.append([_number(v) if i in MONEY_COLUMNS else v for i, v in enumerate(row)])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl took text starting with "=" for a formula
+                cell.data_type = "s"
     sheet.append([])
     for label, value in totals:
         sheet.append([label, _number(value)])

