@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -50,10 +49,10 @@ from app.ledger.service import (
     lock_donor,
     record_gift,
 )
-from app.timeutil import utcnow
+from app.timeutil import PARIS, utcnow
 
 log = logging.getLogger(__name__)
-PARIS = ZoneInfo("Europe/Paris")
+
 #: Refund statuses that move money back (Stripe books a balance transaction at once).
 REFUND_BOOKED_STATUSES = ("succeeded", "pending", "requires_action")
 REFUND_FAILED_STATUSES = ("failed", "canceled")

@@ -7,11 +7,12 @@ expires, so two tabs or a cheque recorded meanwhile cannot pass the cap together
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from app.core.money import format_cents
 from app.core.rules import Decision, collection_window, remaining_allowance
@@ -23,7 +24,7 @@ from app.ledger.facts import campaign_facts
 from app.ledger.models import Donor
 from app.ledger.service import DonorIdentity, GiftInput, check_gift
 from app.sites.models import Campaign, Site
-from app.timeutil import utcnow
+from app.timeutil import paris_today, utcnow
 
 #: How long a Stripe Checkout Session (and the reservation) lives; Stripe allows 30 min–24 h.
 CHECKOUT_LIFETIME = timedelta(hours=1)
@@ -35,7 +36,11 @@ def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: st
     if not keys:
         return 0
     now = utcnow()
-    query = select(func.sum(Donation.reserved_cents - Donation.paid_cents)).where(
+    # A monthly gift paid beyond its plan holds nothing more (never a negative reservation
+    # that would give room to other gifts): its payments are in the ledger already.
+    left = case((Donation.reserved_cents > Donation.paid_cents,
+                 Donation.reserved_cents - Donation.paid_cents), else_=0)
+    query = select(func.sum(left)).where(
         Donation.election_id == election_id, Donation.identity_key.in_(keys),
         or_(Donation.status == "processing", Donation.status == "active",
             (Donation.status == "pending") & (Donation.expires_at > now)))
@@ -83,25 +88,39 @@ def collection_state(campaign: Campaign | None, today: date) -> tuple[bool, str]
     return True, ""
 
 
+#: Without a filing date, a monthly gift runs for a year at most (and stops then, DON-15).
+MONTHS_WITHOUT_END = 12
+
+
 def months_until(end: date | None, today: date) -> int:
-    """Monthly payments still possible before ``end`` (the first one is today)."""
+    """Monthly payments still possible before ``end`` (the first one is today). Stripe bills
+    on today's day of the month, or on the last day of a shorter month."""
     if end is None:
-        return 12
+        return MONTHS_WITHOUT_END
     months = (end.year - today.year) * 12 + (end.month - today.month)
-    if end.day < today.day:
+    if min(today.day, monthrange(end.year, end.month)[1]) > end.day:
         months -= 1
     return max(1, months + 1)
 
 
+def last_payment_day(today: date, months: int) -> date:
+    """The day of the ``months``-th monthly payment started ``today`` (Stripe's calendar)."""
+    index = today.month - 1 + months - 1
+    year, month = today.year + index // 12, index % 12 + 1
+    return date(year, month, min(today.day, monthrange(year, month)[1]))
+
+
 def reserve(site: Site, request: DonationRequest, today: date | None = None) -> Reservation:
     """Check the gift with the compliance core and, if allowed, store it as pending."""
-    today = today or utcnow().date()
+    today = today or paris_today()
     campaign = site.campaign
     is_open, why = collection_state(campaign, today)
     if not is_open:
         return Reservation(None, Decision.refuse("MAND-1", why), why)
     _, end = collection_window(campaign_facts(campaign))
     months = months_until(end, today) if request.monthly else 1
+    if request.monthly and end is None:  # no filing date yet: stop after the months reserved
+        end = last_payment_day(today, months)
     projected = request.amount_cents * months
     gift = GiftInput(campaign_id=campaign.id, amount_cents=projected, on=today, method="carte",
                      identity=request.identity)

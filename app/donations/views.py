@@ -20,7 +20,7 @@ from app.donations.models import Donation
 from app.donations.service import DonationRequest, collection_state, reserve
 from app.extensions import db
 from app.ledger.service import DonorIdentity
-from app.timeutil import utcnow
+from app.timeutil import paris_today
 
 log = logging.getLogger(__name__)
 DEFAULT_PRESETS = [20, 50, 100, 250]
@@ -76,7 +76,7 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
 
     site = current_site()
     campaign = site.campaign
-    is_open, closed_reason = collection_state(campaign, utcnow().date())
+    is_open, closed_reason = collection_state(campaign, paris_today())
     content = render_template(
         "donations/form.html", form=form, open=is_open, closed_reason=closed_reason,
         refusal=refusal, company_warning=company_warning, campaign=campaign,

@@ -3,7 +3,7 @@ never exceed the cap (DON-2): a renewal passing it is booked, flagged and refund
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,7 +11,13 @@ from sqlalchemy import select
 
 from app.donations.demo import DemoGateway
 from app.donations.models import RefundRequest
-from app.donations.service import DonationRequest, reserve
+from app.donations.service import (
+    MONTHS_WITHOUT_END,
+    DonationRequest,
+    last_payment_day,
+    months_until,
+    reserve,
+)
 from app.donations.stripe_gateway import StripeGateway, charge_id_of, id_of
 from app.extensions import db
 from app.ledger.donors import merge_donors
@@ -132,3 +138,41 @@ def test_demo_gateway_answers_monthly_lookups(wapp: Flask) -> None:
     intent = gateway.retrieve_payment_intent(str(invoice["payment_intent"]))
     assert intent["latest_charge"]["id"] == f"ch_demo_{donation.id}"
     assert intent["metadata"]["donation_id"] == donation.id
+
+
+def test_a_monthly_gift_paid_beyond_its_plan_gives_no_room_to_other_gifts(wapp: Flask) -> None:
+    donor = who("Mensuel", "Marc")
+    plan = new_donation(10_000, donor, monthly=True)
+    # Twelve payments planned, thirteen made (e.g. a month-end calendar quirk): the 1,300 €
+    # are in the ledger, and the gift must not count as -100 € "reserved".
+    plan.status, plan.reserved_cents, plan.paid_cents = "active", 120_000, 130_000
+    db.session.commit()
+    record_gift(GiftInput(campaign_id=plan.campaign_id, amount_cents=130_000,
+                          on=utcnow().date(), method="carte", identity=donor,
+                          source_ref="stripe:charges:mensuel"))
+    cheque = record_gift(GiftInput(campaign_id=plan.campaign_id, amount_cents=340_000,
+                                   on=utcnow().date(), method="cheque", identity=donor,
+                                   source_ref="cheque:apres-mensuel"))
+    assert cheque.status == "refused" and "DON-2" in cheque.decision.rules
+
+
+def test_without_a_filing_date_a_monthly_gift_stops_after_the_months_it_reserved(
+        wapp: Flask) -> None:
+    campaign = demo_site().campaign
+    campaign.filing_date = None
+    db.session.commit()
+    plan = new_donation(5_000, monthly=True)
+    assert plan.months == MONTHS_WITHOUT_END and plan.reserved_cents == 5_000 * 12
+    assert plan.subscription_end_at is not None
+    started = plan.created_at.date()
+    assert plan.subscription_end_at.date() == last_payment_day(started, 12)
+
+
+def test_month_end_starts_are_counted_as_stripe_bills_them() -> None:
+    # Started on 30 January, Stripe bills on 30 January and on 28 February.
+    assert months_until(date(2027, 2, 28), date(2027, 1, 30)) == 2
+    assert months_until(date(2027, 2, 27), date(2027, 1, 30)) == 1
+    assert months_until(date(2027, 3, 29), date(2027, 1, 30)) == 2
+    assert months_until(date(2027, 3, 30), date(2027, 1, 30)) == 3
+    assert last_payment_day(date(2027, 1, 31), 2) == date(2027, 2, 28)
+    assert last_payment_day(date(2026, 11, 15), 12) == date(2027, 10, 15)
