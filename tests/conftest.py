@@ -162,6 +162,7 @@ def in_window(monkeypatch: pytest.MonkeyPatch) -> Any:
     from app.donations import service, views
 
     monkeypatch.setattr(service, "utcnow", lambda: DONATION_DAY)
-    monkeypatch.setattr(views, "utcnow", lambda: DONATION_DAY)
+    for module in (service, views):  # the legal day, in France
+        monkeypatch.setattr(module, "paris_today", lambda: DONATION_DAY.date())
     return DONATION_DAY.date()
 

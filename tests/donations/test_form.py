@@ -136,7 +136,8 @@ def test_outside_window_no_form(client, demo_site, monkeypatch) -> None:
 
     late = __import__("datetime").datetime(2027, 6, 1)
     monkeypatch.setattr(service, "utcnow", lambda: late)
-    monkeypatch.setattr(views, "utcnow", lambda: late)
+    for module in (service, views):
+        monkeypatch.setattr(module, "paris_today", lambda: late.date())
     html = client.get("/don").get_data(as_text=True)
     assert "période de collecte des dons est terminée" in html
 
