@@ -21,6 +21,8 @@ from app.ledger.service import (
     donor_group,
     donor_total,
     lock_donor,
+    outstanding_flags,
+    refunded_so_far,
     unresolved_flags,
 )
 from app.sites.models import Campaign
@@ -73,19 +75,33 @@ def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str
 
 
 def _flag_excess(election_id: int, group: list[int], total: int) -> int:
-    latest = db.session.scalar(select(LedgerEntry).where(
+    """DON-16 after a merge: the excess over the cap is flagged on the person's newest gifts,
+    each for at most what is left of it (a flag larger than its gift could never be
+    resolved by refunding that gift)."""
+    gifts = db.session.scalars(select(LedgerEntry).where(
         LedgerEntry.election_id == election_id, LedgerEntry.donor_id.in_(group),
         LedgerEntry.kind.in_(DONOR_KINDS[:2])).order_by(LedgerEntry.on.desc(),
-                                                        LedgerEntry.id.desc()).limit(1))
-    if latest is None:
+                                                        LedgerEntry.id.desc())).all()
+    if not gifts:
         return 0
-    cap = donor_cap(campaign_facts(db.session.get(Campaign, latest.campaign_id)))
+    cap = donor_cap(campaign_facts(db.session.get(Campaign, gifts[0].campaign_id)))
     excess = total - unresolved_flags(group) - cap
     if excess <= 0:
         return 0
-    db.session.add(ComplianceFlag(
-        entry_id=latest.id, campaign_id=latest.campaign_id, rule="DON-2", amount_cents=excess,
-        message=(f"À rembourser (DON-16) : après fusion de fiches, les dons de cette personne "
-                 f"dépassent de {format_cents(excess)} le plafond de {format_cents(cap)} "
-                 "par élection (DON-2).")))
-    return excess
+    owed = outstanding_flags(ComplianceFlag.entry_id.in_([g.id for g in gifts]))
+    left = excess
+    for gift in gifts:
+        room = gift.amount_cents - refunded_so_far(gift.id) - owed.get(gift.id, 0)
+        amount = min(room, left)
+        if amount <= 0:
+            continue
+        db.session.add(ComplianceFlag(
+            entry_id=gift.id, campaign_id=gift.campaign_id, rule="DON-2", amount_cents=amount,
+            message=(f"À rembourser (DON-16) : après fusion de fiches, les dons de cette "
+                     f"personne dépassent de {format_cents(excess)} le plafond de "
+                     f"{format_cents(cap)} par élection (DON-2) ; {format_cents(amount)} "
+                     "sur ce don.")))
+        left -= amount
+        if left == 0:
+            break
+    return excess - left

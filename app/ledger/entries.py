@@ -5,29 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core.chain import signed_amount
 from app.core.money import format_cents
 from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.models import ComplianceFlag, LedgerEntry
-from app.ledger.service import LedgerError, _lock_campaign, append_entry, find_by_source, lock_donor
+from app.ledger.service import (
+    LedgerError,
+    _lock_campaign,
+    _reversed_ids,
+    append_entry,
+    find_by_source,
+    lock_donor,
+    refunded_so_far,
+)
 from app.timeutil import utcnow
-
-
-def _reversed_ids() -> Any:
-    return select(LedgerEntry.related_entry_id).where(
-        LedgerEntry.kind == "reversal", LedgerEntry.related_entry_id.is_not(None))
-
-
-def refunded_so_far(entry_id: int) -> int:
-    """Refunds of the gift ``entry_id`` still standing (a failed refund, or a dispute won
-    after the funds were withdrawn, is reversed and gives the room back)."""
-    total = db.session.scalar(select(func.sum(LedgerEntry.amount_cents)).where(
-        LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "refund",
-        LedgerEntry.id.not_in(_reversed_ids())))
-    return int(total or 0)
 
 
 def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str | None,

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from app.core.chain import signed_amount
 from app.extensions import db
 from app.fileutil import atomic_write_bytes
-from app.ledger.facts import campaign_cap, money_to_refund
+from app.ledger.facts import campaign_cap
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
-from app.ledger.service import LedgerError, canonical_id
+from app.ledger.service import LedgerError, canonical_id, money_to_refund
 from app.sites.models import Campaign
 
 COLUMNS = ("N° de reçu", "Date", "Civilité", "Nom", "Prénom", "Adresse", "Code postal",

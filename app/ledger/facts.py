@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from app.core.rules import CampaignFacts
 from app.core.spending_cap import CapResult, spending_cap
-from app.extensions import db
-from app.ledger.models import ComplianceFlag
 from app.sites.models import Campaign
 
 
@@ -34,13 +30,3 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
     )
 
 
-
-def money_to_refund(campaign_id: int) -> dict[int, int]:
-    """Unresolved DON-16 amounts by ledger entry: money received that must go back to the
-    donor, so it stays out of the receipts ("recettes") until the refund is booked."""
-    rows = db.session.execute(
-        select(ComplianceFlag.entry_id, func.sum(ComplianceFlag.amount_cents))
-        .where(ComplianceFlag.campaign_id == campaign_id,
-               ComplianceFlag.resolved_entry_id.is_(None))
-        .group_by(ComplianceFlag.entry_id)).all()
-    return {int(entry_id): int(total) for entry_id, total in rows}

@@ -169,12 +169,41 @@ def donor_total(election_id: int, donor_ids: Iterable[int], year: int | None = N
     return sum(signed_amount(kind, int(total or 0)) for kind, total in db.session.execute(rows))
 
 
-def unresolved_flags(donor_ids: Iterable[int]) -> int:
-    ids = list(donor_ids)
-    total = db.session.scalar(select(func.sum(ComplianceFlag.amount_cents)).join(
-        LedgerEntry, ComplianceFlag.entry_id == LedgerEntry.id).where(
-        LedgerEntry.donor_id.in_(ids), ComplianceFlag.resolved_entry_id.is_(None)))
+def _reversed_ids() -> Any:
+    return select(LedgerEntry.related_entry_id).where(
+        LedgerEntry.kind == "reversal", LedgerEntry.related_entry_id.is_not(None))
+
+
+def refunded_so_far(entry_id: int) -> int:
+    """Refunds of the gift ``entry_id`` still standing (a failed refund, or a dispute won
+    after the funds were withdrawn, is reversed and gives the room back)."""
+    total = db.session.scalar(select(func.sum(LedgerEntry.amount_cents)).where(
+        LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "refund",
+        LedgerEntry.id.not_in(_reversed_ids())))
     return int(total or 0)
+
+
+def outstanding_flags(*where: Any) -> dict[int, int]:
+    """DON-16 money still to give back, by flagged entry: its flags less the refunds of that
+    entry still standing, so a partial refund counts at once (a flag is marked resolved only
+    when refunds cover it whole). ``where`` filters the flags."""
+    rows = db.session.execute(select(ComplianceFlag.entry_id,
+                                     func.sum(ComplianceFlag.amount_cents))
+                              .where(*where).group_by(ComplianceFlag.entry_id)).all()
+    left = {int(entry_id): int(total) - refunded_so_far(int(entry_id)) for entry_id, total in rows}
+    return {entry_id: cents for entry_id, cents in left.items() if cents > 0}
+
+
+def unresolved_flags(donor_ids: Iterable[int]) -> int:
+    """DON-16 money these donors are still owed back (out of what they may keep, DON-2)."""
+    of_donors = select(LedgerEntry.id).where(LedgerEntry.donor_id.in_(list(donor_ids)))
+    return sum(outstanding_flags(ComplianceFlag.entry_id.in_(of_donors)).values())
+
+
+def money_to_refund(campaign_id: int) -> dict[int, int]:
+    """Unresolved DON-16 amounts by ledger entry: money received that must go back to the
+    donor, so it stays out of the receipts ("recettes") until the refund is booked."""
+    return outstanding_flags(ComplianceFlag.campaign_id == campaign_id)
 
 
 def accepted_total(election_id: int, donor_id: int) -> int:

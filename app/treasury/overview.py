@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from app.core.chain import signed_amount
 from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.extensions import db
-from app.ledger.facts import campaign_cap, money_to_refund
+from app.ledger.facts import campaign_cap
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
-from app.ledger.service import campaign_cash_total
+from app.ledger.service import campaign_cash_total, money_to_refund
 from app.ledger.verify import verify_campaign
 from app.sites.models import Campaign
 

@@ -106,6 +106,38 @@ def test_a_failed_refund_reopens_the_flag_and_gives_the_room_back(give) -> None:
     assert all(check.problem is None for check in verify_all())
 
 
+def test_a_partial_refund_of_flagged_money_counts_at_once(give) -> None:
+    give(450_000)
+    card = give(100_000, method="carte", enforce=False, ref="ch_p")
+    assert card.flagged_cents == 90_000
+    # Part of the excess goes back (e.g. from Stripe's dashboard): 400 € are still owed.
+    record_refund(card.entry_id, 50_000, on=date(2026, 11, 21), source_ref="re_p",
+                  reason="Remboursement partiel")
+    assert accepted_total(db.session.get(LedgerEntry, card.entry_id).election_id,
+                          card.donor_id) == 460_000
+    assert give(50_000, ref="c:apres").status == "refused"  # no room was made
+
+
+def test_a_merge_spreads_the_excess_over_gifts_it_can_be_refunded_from(give, campaign,
+                                                                       tmp_path) -> None:
+    a = give(460_000, who=identity("Dupont", "Jean"))
+    b = [give(100_000, who=identity("Dupond", "Jean", adresse="3 rue des lilas bis"),
+              ref=f"c:b{n}") for n in range(3)]
+    result = merge_donors(a.donor_id, b[0].donor_id, by_id=None, reason="même personne")
+    assert result.flagged_cents == 300_000
+    flags = db.session.scalars(select(ComplianceFlag).order_by(ComplianceFlag.id)).all()
+    assert all(f.amount_cents <= 100_000 for f in flags)  # never more than its gift
+    assert sorted(f.entry_id for f in flags) == sorted(g.entry_id for g in b)
+    for n, gift in enumerate(b):
+        record_refund(gift.entry_id, 100_000, on=date(2026, 11, 22), source_ref=f"re_b{n}",
+                      reason="Excédent DON-16 après fusion")
+    assert all(f.resolved_entry_id is not None for f in flags)
+    assert give(100, who=identity("Dupont", "Jean"), ref="c:encore").status == "refused"
+    from app.ledger.exporter import export_donors
+
+    assert export_donors(campaign, "csv", tmp_path / "depot.csv", for_filing=True) == 7
+
+
 def test_merge_makes_the_cap_follow(give) -> None:
     a = give(300_000, who=identity("Dupont", "Jean"))
     b = give(300_000, who=identity("Dupond", "Jean", adresse="3 rue des lilas bis"))
