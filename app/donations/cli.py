@@ -41,7 +41,7 @@ def list_command(slug: str | None) -> None:
                           if row.stripe_refund_id else ""))
         if row.last_error and row.status != "executed":
             click.echo(f"    dernière erreur : {row.last_error}")
-    pending = [r for r in rows if r.status != "executed"]
+    pending = [r for r in rows if r.status not in ("executed", "cancelled")]
     click.echo(f"{len(rows)} demandes, {len(pending)} en attente "
                f"({format_cents(sum(r.amount_cents for r in pending))}). Approuver : "
                "« estrade refunds approve ID --by EMAIL ».")

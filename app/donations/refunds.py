@@ -24,11 +24,13 @@ from app.donations.demo import open_gateway
 from app.donations.models import RefundRequest
 from app.extensions import db
 from app.ledger.entries import record_refund
-from app.ledger.models import LedgerEntry
+from app.ledger.models import ComplianceFlag, LedgerEntry
+from app.ledger.service import outstanding_flags
 from app.sites.models import Campaign, Site
 from app.timeutil import utcnow
 
-STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté"}
+STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté",
+                 "cancelled": "annulé (remboursé par ailleurs)"}
 APPROVER_ROLES = ("treasurer", "admin")
 
 
@@ -127,6 +129,17 @@ def approve(request_id: int, by_email: str) -> ApprovalResult:
         db.session.rollback()
         raise RefundApprovalError(f"La demande n° {request_id} ne porte sur aucun paiement "
                                   "Stripe : remboursez le donateur par virement ou chèque.")
+    owed = outstanding_flags(ComplianceFlag.entry_id == request.entry_id).get(request.entry_id, 0)
+    if request.status == "proposed" and owed < request.amount_cents:
+        # Refunded meanwhile (Stripe's dashboard, a dispute…): nothing more to give back.
+        if owed == 0:
+            request.status = "cancelled"
+            audit.record("refund.cancel", request, user=user, reason="already refunded")
+        db.session.commit()
+        raise RefundApprovalError(
+            f"La demande n° {request_id} porte sur {format_cents(request.amount_cents)}, mais "
+            f"il ne reste que {format_cents(owed)} à rendre sur ce don (DON-16) : déjà "
+            "remboursé par ailleurs. Aucun remboursement n'a été fait ; vérifiez le registre.")
     if request.status == "proposed":
         request.status = "approved"
         request.approved_by_id = user.id

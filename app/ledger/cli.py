@@ -140,6 +140,9 @@ def cap_command(slug: str) -> None:
     campaign = site_campaign(slug)
     if campaign.population is None:
         fail("Population inconnue : ajoutez « population » au fichier de campagne.")
+    if campaign.election.kind == "senatoriales":
+        fail("Sénatoriales : le plafond dépend du nombre de sièges du département, qu'Estrade "
+             "ne connaît pas encore ; calculez-le d'après l'article L308-1 du code électoral.")
     for round_ in (1, 2):
         cap = campaign_cap(campaign, round=round_)
         assert cap is not None

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from app.core.rules import CampaignFacts
 from app.core.spending_cap import CapResult, spending_cap
 from app.sites.models import Campaign
 
+logger = logging.getLogger(__name__)
+
 
 def campaign_cap(campaign: Campaign, round: int = 1) -> CapResult | None:
-    """CAP-1 for the campaign's election; None without a population."""
+    """CAP-1 for the campaign's election; None when it cannot be worked out (no population;
+    sénatoriales, whose cap needs the département's number of seats, not yet recorded): the
+    rules that depend on the cap (DON-5) are then not applied, rather than every gift failing."""
     if campaign.population is None:
         return None
-    return spending_cap(campaign.election.kind, campaign.population, round=round)
+    try:
+        return spending_cap(campaign.election.kind, campaign.population, round=round)
+    except ValueError as exc:
+        logger.warning("plafond de dépenses inconnu pour la campagne %s : %s", campaign.id, exc)
+        return None
 
 
 def campaign_facts(campaign: Campaign) -> CampaignFacts:

@@ -36,7 +36,7 @@ EXPORT_TYPES = {
 def dashboard() -> Any:
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
     views = [overview(c) for c in campaigns]
-    refunds = [r for r in list_requests() if r.status != "executed"]
+    refunds = [r for r in list_requests() if r.status not in ("executed", "cancelled")]
     return render_template("treasury/dashboard.html", views=views, refunds=refunds,
                            money=format_cents)
 

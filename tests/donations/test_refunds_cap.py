@@ -14,6 +14,7 @@ from app.audit import AuditEntry
 from app.donations.models import RefundRequest
 from app.donations.stripe_gateway import StripeGateway, charge_id_of
 from app.extensions import db
+from app.ledger.entries import record_refund
 from app.ledger.models import ComplianceFlag
 from app.ledger.service import GiftInput, accepted_total, record_gift
 from app.timeutil import utcnow
@@ -149,3 +150,18 @@ def test_the_treasurer_approves_a_refund_from_the_treasury_page(
     assert "Aucun remboursement en attente." in page
     db.session.refresh(flag)
     assert flag.resolved_entry_id == entries("refund")[0].id
+
+
+def test_a_request_refunded_meanwhile_is_not_refunded_twice(
+        wapp: Flask, wclient: FlaskClient, stripe_gateway: StripeGateway,
+        stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
+    *_, flag, request = over_the_cap_by_two_tabs(wclient, stripe_gateway, signed_event)
+    # The treasurer refunded the 400 € from Stripe's dashboard; charge.refunded booked it.
+    record_refund(flag.entry_id, 40_000, on=utcnow().date(), source_ref="stripe:refund:re_dash",
+                  reason="Remboursé depuis le tableau de bord Stripe")
+    create_user("tresorier@example.org", "treasurer")
+    refused = wapp.test_cli_runner().invoke(
+        args=["refunds", "approve", str(request.id), "--by", "tresorier@example.org"])
+    assert refused.exit_code == 1 and "déjà remboursé" in refused.output, refused.output
+    assert stripe_recorder.find("POST", "/v1/refunds") == []
+    assert fresh_request(request.id).status == "cancelled"  # off the list of work to do

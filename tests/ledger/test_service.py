@@ -183,3 +183,12 @@ def _tamper(sql: str) -> None:
     if dialect == "postgresql":
         db.session.execute(sa.text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))
     db.session.commit()
+
+
+def test_a_senatoriales_campaign_takes_gifts_though_its_cap_is_unknown(give, campaign,
+                                                                       runner) -> None:
+    campaign.election.kind = "senatoriales"
+    db.session.commit()
+    assert give(10_000, ref="c:senat").status == "accepted"  # the cap needs the seats count
+    result = runner.invoke(args=["campaign", "cap", "--site", campaign.site.slug])
+    assert result.exit_code == 1 and "L308-1" in result.output
