@@ -14,8 +14,9 @@ import csv
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.core.chain import signed_amount
 from app.extensions import db
@@ -46,6 +47,14 @@ def _inert_row(row: list[str | int]) -> list[str | int]:
     return [v if i in MONEY_COLUMNS else inert(v) for i, v in enumerate(row)]
 
 
+def donor_money(entry: type[LedgerEntry]) -> Any:
+    """Gifts, collections and refunds, and the reversals cancelling one of them (an unpaid
+    cheque, a failed refund, a dispute won): what the donor list and the receipts add up."""
+    related = select(LedgerEntry.id).where(LedgerEntry.kind.in_(EXPORT_KINDS))
+    return or_(entry.kind.in_(EXPORT_KINDS),
+               (entry.kind == "reversal") & entry.related_entry_id.in_(related))
+
+
 def euros(cents: int) -> str:
     """French decimal comma, no thousands separator: spreadsheets read it as a number."""
     sign = "-" if cents < 0 else ""
@@ -55,7 +64,7 @@ def euros(cents: int) -> str:
 
 def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str]]]:
     entries = db.session.scalars(select(LedgerEntry).where(
-        LedgerEntry.campaign_id == campaign.id, LedgerEntry.kind.in_(EXPORT_KINDS))
+        LedgerEntry.campaign_id == campaign.id, donor_money(LedgerEntry))
         .order_by(LedgerEntry.on, LedgerEntry.seq)).all()
     flagged = {f.entry_id: f for f in db.session.scalars(select(ComplianceFlag).where(
         ComplianceFlag.campaign_id == campaign.id))}

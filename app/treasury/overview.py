@@ -9,13 +9,12 @@ from sqlalchemy import func, select
 from app.core.chain import signed_amount
 from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.extensions import db
+from app.ledger.exporter import donor_money
 from app.ledger.facts import campaign_cap
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
 from app.ledger.service import campaign_cash_total, money_to_refund
 from app.ledger.verify import verify_campaign
 from app.sites.models import Campaign
-
-RECEIPT_KINDS = ("donation", "in_kind", "collection")
 
 
 @dataclass
@@ -48,13 +47,13 @@ class CampaignOverview:
 def overview(campaign: Campaign) -> CampaignOverview:
     rows = db.session.execute(select(LedgerEntry.kind, LedgerEntry.method,
                                      func.sum(LedgerEntry.amount_cents))
-                              .where(LedgerEntry.campaign_id == campaign.id)
+                              .where(LedgerEntry.campaign_id == campaign.id,
+                                     donor_money(LedgerEntry))
                               .group_by(LedgerEntry.kind, LedgerEntry.method)).all()
     by_method: dict[str, int] = {}
     for kind, method, total in rows:
-        if kind in RECEIPT_KINDS or kind == "refund":
-            label = METHOD_LABELS.get(method or "", method or "—")
-            by_method[label] = by_method.get(label, 0) + signed_amount(kind, int(total or 0))
+        label = METHOD_LABELS.get(method or "", method or "—")
+        by_method[label] = by_method.get(label, 0) + signed_amount(kind, int(total or 0))
     to_refund = money_to_refund(campaign.id)
     if to_refund:  # DON-16: out of the receipts until refunded
         flagged = db.session.execute(select(LedgerEntry.id, LedgerEntry.method).where(
