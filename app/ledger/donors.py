@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import audit
 from app.core.donors import likely_duplicates
@@ -21,7 +21,6 @@ from app.ledger.service import (
     donor_group,
     donor_total,
     lock_donor,
-    outstanding_flags,
     refunded_so_far,
     unresolved_flags,
 )
@@ -88,20 +87,26 @@ def _flag_excess(election_id: int, group: list[int], total: int) -> int:
     excess = total - unresolved_flags(group) - cap
     if excess <= 0:
         return 0
-    owed = outstanding_flags(ComplianceFlag.entry_id.in_([g.id for g in gifts]))
+    flagged = dict(db.session.execute(
+        select(ComplianceFlag.entry_id, func.sum(ComplianceFlag.amount_cents))
+        .where(ComplianceFlag.entry_id.in_([g.id for g in gifts]))
+        .group_by(ComplianceFlag.entry_id)).all())
     left = excess
     for gift in gifts:
-        room = gift.amount_cents - refunded_so_far(gift.id) - owed.get(gift.id, 0)
-        amount = min(room, left)
-        if amount <= 0:
+        # A gift's refunds count toward its flags first (outstanding_flags): what the person
+        # still keeps of it is its amount less the larger of the two.
+        refunded, already = refunded_so_far(gift.id), int(flagged.get(gift.id) or 0)
+        add = min(gift.amount_cents - max(refunded, already), left)
+        if add <= 0:
             continue
+        amount = max(refunded, already) - already + add  # brings the flags past the refunds
         db.session.add(ComplianceFlag(
             entry_id=gift.id, campaign_id=gift.campaign_id, rule="DON-2", amount_cents=amount,
             message=(f"À rembourser (DON-16) : après fusion de fiches, les dons de cette "
                      f"personne dépassent de {format_cents(excess)} le plafond de "
-                     f"{format_cents(cap)} par élection (DON-2) ; {format_cents(amount)} "
-                     "sur ce don.")))
-        left -= amount
+                     f"{format_cents(cap)} par élection (DON-2) ; {format_cents(add)} "
+                     "à rendre sur ce don.")))
+        left -= add
         if left == 0:
             break
     return excess - left
