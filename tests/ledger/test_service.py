@@ -172,6 +172,31 @@ def test_verify_detects_tampering(give, campaign) -> None:
     assert problem is not None and problem.seq == 2
 
 
+def test_verify_detects_a_gift_moved_to_another_election_or_link(give, campaign) -> None:
+    gift = give(10_000)
+    record_refund(gift.entry_id, 1_000, on=date(2026, 11, 20), source_ref="re:v",
+                  reason="Remboursement partiel")
+    other = give(20_000, who=identity("Durand"))
+    assert verify_all()[0].problem is None
+    from app.sites.models import Election
+
+    elsewhere = Election(name="Une autre élection", kind="legislatives",
+                         round1=date(2027, 6, 13))
+    db.session.add(elsewhere)
+    db.session.commit()
+    # Out of the donor's DON-2 total, though every hashed field is intact.
+    _tamper(f"UPDATE ledger_entries SET election_id = {elsewhere.id} "
+            f"WHERE id = {gift.entry_id}")
+    problem = verify_all()[0].problem
+    assert problem is not None and "élection" in problem.message
+    _tamper(f"UPDATE ledger_entries SET election_id = {campaign.election_id}")
+    assert verify_all()[0].problem is None
+    _tamper(f"UPDATE ledger_entries SET related_entry_id = {other.entry_id} "
+            "WHERE kind = 'refund'")
+    problem = verify_all()[0].problem
+    assert problem is not None and "liée" in problem.message
+
+
 def _tamper(sql: str) -> None:
     """What someone with raw database access could do: drop the guard, edit a row."""
     dialect = db.engine.dialect.name
