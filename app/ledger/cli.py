@@ -161,9 +161,88 @@ def cap_command(slug: str) -> None:
             break
 
 
+@click.group("donors")
+def donors_cli() -> None:
+    """Fiches de donateurs : doublons probables, fusion, distinction (DON-2)."""
+
+
+def _treasurer_id(email: str) -> int:
+    """The staff member answering for a merge: an active treasurer or admin."""
+    from app.accounts.models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active or not user.has_role("treasurer"):
+        fail(f"{email} n'est pas un compte actif de trésorier ou d'administrateur : seul le "
+             "mandataire (ou un administrateur) décide que deux fiches sont une personne.")
+    return user.id
+
+
+@donors_cli.command("duplicates")
+@click.option("--site", "slug", required=True, help="Identifiant du site.")
+@with_appcontext
+def duplicates_command(slug: str) -> None:
+    """Fiches qui désignent probablement la même personne (le plafond est par personne)."""
+    from app.ledger.donors import duplicates_for
+    from app.ledger.models import Donor
+    from app.ledger.service import donor_group, donor_total
+
+    campaign = site_campaign(slug)
+    pairs = duplicates_for(campaign.election_id)
+    if not pairs:
+        click.echo("Aucun doublon probable.")
+        return
+    for pair in pairs:
+        click.echo(f"{pair.score} % — {pair.reason}")
+        for donor_id in (pair.first, pair.second):
+            donor = db.session.get(Donor, donor_id)
+            total = donor_total(campaign.election_id, donor_group(donor_id))
+            click.echo(f"    fiche {donor_id} : {donor.full_name}, {donor.adresse}, "
+                       f"{donor.code_postal} {donor.commune} — {format_cents(total)}")
+    click.echo(f"{len(pairs)} paire(s). Même personne : « estrade donors merge GARDÉE "
+               "FUSIONNÉE --by EMAIL --reason … » ; deux personnes : « estrade donors "
+               "keep-apart A B --by EMAIL --reason … ».")
+
+
+@donors_cli.command("merge")
+@click.argument("kept", type=int)
+@click.argument("merged", type=int)
+@click.option("--by", "email", required=True, help="E-mail du trésorier qui décide.")
+@click.option("--reason", required=True, help="Pourquoi ces fiches sont une seule personne.")
+@with_appcontext
+def merge_command(kept: int, merged: int, email: str, reason: str) -> None:
+    """Fusionne deux fiches d'une même personne ; le plafond de 4 600 € les couvre ensemble."""
+    from app.ledger.donors import merge_donors
+    from app.ledger.service import LedgerError
+
+    try:
+        result = merge_donors(kept, merged, by_id=_treasurer_id(email), reason=reason)
+    except LedgerError as exc:
+        fail(str(exc))
+    click.echo(result.message)
+
+
+@donors_cli.command("keep-apart")
+@click.argument("first", type=int)
+@click.argument("second", type=int)
+@click.option("--by", "email", required=True, help="E-mail du trésorier qui décide.")
+@click.option("--reason", required=True, help="Pourquoi ce sont deux personnes.")
+@with_appcontext
+def keep_apart_command(first: int, second: int, email: str, reason: str) -> None:
+    """Deux fiches qui se ressemblent sont deux personnes : elles ne sont plus proposées."""
+    from app.ledger.donors import keep_apart
+    from app.ledger.service import LedgerError
+
+    try:
+        keep_apart(first, second, by_id=_treasurer_id(email), reason=reason)
+    except LedgerError as exc:
+        fail(str(exc))
+    click.echo(f"Fiches {first} et {second} gardées distinctes.")
+
+
 def register(cli: click.Group) -> None:
     from app.sites.cli import campaign_cli
 
+    cli.add_command(donors_cli)
     cli.add_command(donations_cli)
     cli.add_command(ledger_cli)
     campaign_cli.add_command(cap_command)

@@ -13,7 +13,7 @@ from app.core.rules import donor_cap
 from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.facts import campaign_facts
-from app.ledger.models import ComplianceFlag, Donor, DonorMerge, LedgerEntry
+from app.ledger.models import ComplianceFlag, Donor, DonorDistinction, DonorMerge, LedgerEntry
 from app.ledger.service import (
     DONOR_KINDS,
     LedgerError,
@@ -37,10 +37,30 @@ class MergeResult:
 
 
 def duplicates_for(election_id: int):  # type: ignore[no-untyped-def]
+    """Likely pairs of donor records of one person (DON-2: the cap is per person), less the
+    pairs the treasurer already kept apart."""
     donors = db.session.scalars(select(Donor).where(Donor.election_id == election_id,
                                                     Donor.merged_into_id.is_(None))).all()
     rows = [(d.id, d.nom, d.prenom, d.code_postal, d.adresse) for d in donors]
-    return likely_duplicates(rows)
+    apart = set(db.session.execute(select(DonorDistinction.first_id,
+                                          DonorDistinction.second_id)).all())
+    return [pair for pair in likely_duplicates(rows)
+            if (min(pair.first, pair.second), max(pair.first, pair.second)) not in apart]
+
+
+def keep_apart(first_id: int, second_id: int, *, by_id: int | None, reason: str) -> None:
+    """Record that two look-alike records are two people (no longer suggested)."""
+    if first_id == second_id or None in (db.session.get(Donor, first_id),
+                                          db.session.get(Donor, second_id)):
+        raise LedgerError("Indiquez deux fiches de donateurs différentes et existantes.")
+    low, high = sorted((first_id, second_id))
+    with write_transaction(db.session):
+        if db.session.scalar(select(DonorDistinction.id).where(
+                DonorDistinction.first_id == low, DonorDistinction.second_id == high)) is None:
+            db.session.add(DonorDistinction(first_id=low, second_id=high, by_id=by_id,
+                                            reason=reason))
+            audit.record("donor.keep_apart", object_type="Donor", object_id=low, other=high,
+                         reason=reason)
 
 
 def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str,

@@ -131,6 +131,21 @@ class DonorMerge(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class DonorDistinction(db.Model):
+    """The treasurer said two donor records that look alike are two people: the pair is no
+    longer suggested for a merge (``first_id`` < ``second_id``)."""
+
+    __tablename__ = "donor_distinctions"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("donors.id"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("donors.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class ComplianceFlag(db.Model):
     """Money that must not be kept (DON-16): excess over a cap or a prohibited gift.
 

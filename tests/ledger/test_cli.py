@@ -211,3 +211,41 @@ def test_export_never_turns_a_donor_field_into_a_formula(runner, demo_site, tmp_
     cells = [c for r in load_workbook(xlsx).active.iter_rows() for c in r
              if isinstance(c.value, str) and payload in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_treasurer_sees_likely_duplicates_and_merges_or_keeps_them_apart(runner, demo_site,
+                                                                        users) -> None:
+    from datetime import date
+
+    from app.ledger.service import GiftInput, record_gift
+    from tests.ledger.conftest import identity
+
+    def give(amount: int, ref: str, **who: str) -> int:
+        outcome = record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=amount,
+                                        on=date(2026, 11, 2), method="cheque",
+                                        identity=identity(**who), source_ref=ref))
+        assert outcome.status == "accepted"
+        return int(outcome.donor_id)
+
+    first = give(300_000, "c:1", nom="Dupont", prenom="Jean")
+    second = give(300_000, "c:2", nom="Dupond", prenom="Jean")  # one letter apart
+    lookalike_a = give(10_000, "c:3", nom="Martin", prenom="Paul", adresse="1 rue Haute")
+    lookalike_b = give(10_000, "c:4", nom="Martin", prenom="Paul", adresse="9 rue Basse",
+                       code_postal="72100")
+    listing = runner.invoke(args=["donors", "duplicates", "--site", "demo"])
+    assert listing.exit_code == 0, listing.output
+    assert f"fiche {first} : Jean Dupont" in listing.output
+    assert f"fiche {lookalike_b} : Paul Martin" in listing.output
+    refused = runner.invoke(args=["donors", "merge", str(first), str(second), "--by",
+                                  "editor@example.org", "--reason", "même personne"])
+    assert refused.exit_code == 1 and "trésorier" in refused.output
+    merged = runner.invoke(args=["donors", "merge", str(first), str(second), "--by",
+                                 "treasurer@example.org", "--reason", "même personne"])
+    assert merged.exit_code == 0, merged.output
+    assert "6 000,00" in merged.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert "1 400,00" in merged.output.replace("\u202f", " ").replace("\xa0", " ")  # DON-16
+    apart = runner.invoke(args=["donors", "keep-apart", str(lookalike_a), str(lookalike_b),
+                                "--by", "treasurer@example.org", "--reason", "père et fils"])
+    assert apart.exit_code == 0, apart.output
+    again = runner.invoke(args=["donors", "duplicates", "--site", "demo"])
+    assert again.output.startswith("Aucun doublon probable."), again.output
