@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.core.chain import signed_amount
 from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.extensions import db
+from app.ledger.donors import duplicates_for
 from app.ledger.exporter import donor_money
 from app.ledger.facts import campaign_cap
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
@@ -93,6 +94,12 @@ def _alerts(campaign: Campaign, view: CampaignOverview, problem: object) -> list
         alerts.append(Alert("DON-5", f"Espèces et quêtes : {share} % du plafond autorisé "
                                      "(20 % du plafond des dépenses).",
                             "danger" if share >= 100 else "warning"))
+    pairs = duplicates_for(campaign.election_id)
+    if pairs:
+        alerts.append(Alert("DON-2", f"{len(pairs)} paire(s) de fiches de donateurs désignent "
+                                     "probablement la même personne (le plafond est par "
+                                     "personne) : « estrade donors duplicates --site "
+                                     f"{campaign.site.slug} » pour fusionner ou distinguer."))
     warned = sum(1 for rules in db.session.scalars(select(LedgerEntry.rules).where(
         LedgerEntry.campaign_id == campaign.id)) if rules)
     if warned:

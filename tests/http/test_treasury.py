@@ -42,6 +42,16 @@ def test_treasurer_sees_flags_and_cash_meter(client, auth, demo_site) -> None:
     assert client.get("/admin/tresorerie/").status_code == 403
 
 
+def test_likely_double_donor_records_are_an_alert(client, auth, demo_site) -> None:
+    for n, nom in enumerate(("Dupont", "Dupond")):
+        record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=10_000,
+                              on=date(2026, 11, 2), method="cheque",
+                              identity=identity(nom, "Jean"), source_ref=f"c:d{n}"))
+    auth.login("treasurer@example.org")
+    html = client.get("/admin/tresorerie/").get_data(as_text=True)
+    assert "1 paire(s) de fiches de donateurs" in html and "estrade donors duplicates" in html
+
+
 def test_empty_state(client, auth) -> None:
     auth.login("treasurer@example.org")
     html = client.get("/admin/tresorerie/").get_data(as_text=True)
