@@ -268,7 +268,9 @@ def donor_cap(facts: CampaignFacts) -> int:
     return PARTY_YEAR_CAP if facts.mode == "parti" else DONATION_CAP
 
 
-def _donor_total(facts: CampaignFacts, history: History) -> int:
+def donor_total_for_cap(facts: CampaignFacts, history: History) -> int:
+    """What the donor's cap is measured against: the election (DON-2) or, in party mode, the
+    calendar year (PARTY-1)."""
     if facts.mode == "parti":
         return history.donor_year_total_cents
     return history.donor_election_total_cents
@@ -276,7 +278,7 @@ def _donor_total(facts: CampaignFacts, history: History) -> int:
 
 def remaining_allowance(facts: CampaignFacts, history: History) -> int:
     """Cents the donor may still give (DON-2 / PARTY-1), never negative."""
-    return max(0, donor_cap(facts) - _donor_total(facts, history))
+    return max(0, donor_cap(facts) - donor_total_for_cap(facts, history))
 
 
 def excess_to_refund(total_before: int, amount: int, cap: int = DONATION_CAP) -> int:
@@ -291,7 +293,7 @@ def check_cap(gift: Gift, facts: CampaignFacts, history: History) -> Decision:
     ``parti`` mode: PARTY-1 (loi 88-227 art. 11-4), 7 500 € per person and calendar year.
     """
     cap = donor_cap(facts)
-    before = _donor_total(facts, history)
+    before = donor_total_for_cap(facts, history)
     after = before + gift.amount_cents
     if after <= cap:
         return Decision.accept()

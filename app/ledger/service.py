@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app.core.chain import GENESIS, entry_digest, signed_amount
 from app.core.donors import donor_key
@@ -29,6 +30,7 @@ from app.core.rules import (
 )
 from app.core.rules import Donor as CoreDonor
 from app.core.rules import donor_cap as rules_donor_cap
+from app.core.rules import donor_total_for_cap as history_total
 from app.dbutil import begin_write
 from app.extensions import db
 from app.ledger.facts import campaign_facts
@@ -165,7 +167,11 @@ def donor_total(election_id: int, donor_ids: Iterable[int], year: int | None = N
         LedgerEntry.election_id == election_id, LedgerEntry.donor_id.in_(ids),
         LedgerEntry.kind.in_(DONOR_KINDS)).group_by(LedgerEntry.kind)
     if year is not None:
-        rows = rows.where(extract("year", LedgerEntry.on) == year)
+        # PARTY-1 counts a calendar year's gifts: a refund or a reversal belongs to the year of
+        # the entry it corrects (a December gift refunded in January lowers December's year).
+        related = aliased(LedgerEntry)
+        rows = rows.outerjoin(related, LedgerEntry.related_entry_id == related.id).where(
+            extract("year", func.coalesce(related.on, LedgerEntry.on)) == year)
     return sum(signed_amount(kind, int(total or 0)) for kind, total in db.session.execute(rows))
 
 
@@ -330,7 +336,13 @@ def _record_gift_locked(gift: GiftInput, enforce: bool, book: bool = True) -> Gi
     if donor is not None:
         before = (donor_total(election_id, group) - unresolved_flags(group)
                   + reserved(election_id, group, gift.reservation_ref))
-        year_total = donor_total(election_id, group, year=gift.on.year)
+        # PARTY-1: the calendar year's gifts, less money still owed back from that year, plus
+        # online gifts in flight (two open tabs must not pass the yearly cap together).
+        of_year = select(LedgerEntry.id).where(
+            LedgerEntry.donor_id.in_(group), extract("year", LedgerEntry.on) == gift.on.year)
+        year_total = (donor_total(election_id, group, year=gift.on.year)
+                      - sum(outstanding_flags(ComplianceFlag.entry_id.in_(of_year)).values())
+                      + reserved(election_id, group, gift.reservation_ref))
         history = History(donor_election_total_cents=before, donor_year_total_cents=year_total,
                           campaign_cash_total_cents=history.campaign_cash_total_cents)
     decision = evaluate_gift(core_gift, facts, history)
@@ -345,8 +357,8 @@ def _record_gift_locked(gift: GiftInput, enforce: bool, book: bool = True) -> Gi
         recorded_by_id=gift.recorded_by_id, reason=gift.reason,
         rules=_reasons_json(decision.reasons), details=gift.details)
     flagged = 0
-    if not decision.allowed:
-        flagged = _flag(entry, decision, before, facts)
+    if not decision.allowed:  # the excess is measured against the cap that was passed
+        flagged = _flag(entry, decision, history_total(facts, history), facts)
     return GiftOutcome("warning" if decision.reasons else "accepted", decision, entry.id,
                        donor.id if donor else None, flagged)
 

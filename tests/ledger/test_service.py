@@ -217,3 +217,27 @@ def test_a_senatoriales_campaign_takes_gifts_though_its_cap_is_unknown(give, cam
     assert give(10_000, ref="c:senat").status == "accepted"  # the cap needs the seats count
     result = runner.invoke(args=["campaign", "cap", "--site", campaign.site.slug])
     assert result.exit_code == 1 and "L308-1" in result.output
+
+
+def test_party_mode_counts_each_calendar_year_apart(give, campaign) -> None:
+    campaign.mode = "parti"
+    db.session.commit()
+    december = give(750_000, on=date(2026, 12, 10), ref="p:dec")
+    assert december.status == "accepted"
+    # A December gift refunded in January frees room in December's year, not January's.
+    record_refund(december.entry_id, 50_000, on=date(2027, 1, 5), source_ref="p:re",
+                  reason="Remboursement partiel")
+    assert give(750_001, on=date(2027, 2, 1), ref="p:feb-over").status == "refused"
+    assert give(750_000, on=date(2027, 2, 1), ref="p:feb").status == "accepted"
+    assert give(50_000, on=date(2026, 12, 20), ref="p:dec2").status == "accepted"
+    # Money already received over the yearly cap: only the yearly excess is flagged.
+    card = give(100_000, on=date(2027, 3, 1), method="carte", enforce=False, ref="p:card")
+    assert card.flagged_cents == 100_000  # February already used the whole of 2027
+    other_year = give(100_000, on=date(2028, 1, 3), method="carte", enforce=False, ref="p:28")
+    assert other_year.status == "accepted" and other_year.flagged_cents == 0
+    someone = identity("Annuel", "Anne")
+    give(700_000, who=someone, on=date(2026, 6, 1), ref="a:26")
+    give(700_000, who=someone, on=date(2027, 6, 1), ref="a:27")
+    late = give(100_000, who=someone, on=date(2027, 7, 1), method="carte", enforce=False,
+                ref="a:card")
+    assert late.flagged_cents == 50_000  # 7 000 € + 1 000 € in 2027: 500 € over
