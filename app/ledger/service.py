@@ -356,6 +356,15 @@ def _record_gift_locked(gift: GiftInput, enforce: bool, book: bool = True) -> Gi
         donor=donor, source_ref=gift.source_ref, receipt_number=gift.receipt_number,
         recorded_by_id=gift.recorded_by_id, reason=gift.reason,
         rules=_reasons_json(decision.reasons), details=gift.details)
+    if kind == "in_kind":
+        # DON-18 (CE L52-12): an in-kind gift is a receipt and, for the same value, an
+        # expense of the campaign; no money reaches the bank account.
+        append_entry(campaign, kind="in_kind_expense", amount_cents=gift.amount_cents,
+                     on=gift.on, method=gift.method,
+                     source_ref=f"{gift.source_ref}:depense" if gift.source_ref else None,
+                     related=entry, recorded_by_id=gift.recorded_by_id,
+                     reason="Contrepartie en dépense du don en nature (DON-18)",
+                     details=gift.details)
     flagged = 0
     if not decision.allowed:  # the excess is measured against the cap that was passed
         flagged = _flag(entry, decision, history_total(facts, history), facts)

@@ -241,3 +241,15 @@ def test_party_mode_counts_each_calendar_year_apart(give, campaign) -> None:
     late = give(100_000, who=someone, on=date(2027, 7, 1), method="carte", enforce=False,
                 ref="a:card")
     assert late.flagged_cents == 50_000  # 7 000 € + 1 000 € in 2027: 500 € over
+
+
+def test_an_in_kind_gift_is_also_an_expense_of_the_same_value(give, campaign) -> None:
+    gift = give(25_000, method="nature", ref="nature:salle",
+                details={"reference": "Prêt d'une salle, valeur locative"})
+    entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq)).all()
+    assert [(e.kind, e.amount_cents) for e in entries] == [("in_kind", 25_000),
+                                                          ("in_kind_expense", 25_000)]
+    assert entries[1].related_entry_id == gift.entry_id and entries[1].donor_id is None
+    assert entries[1].cumulative_cents == 0  # nothing reached the bank account
+    assert accepted_total(entries[0].election_id, gift.donor_id) == 25_000  # counts for DON-2
+    assert all(check.problem is None for check in verify_all())
