@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,13 +91,19 @@ def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     return create_app(config)
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(database_url, tmp_path)
+@contextmanager
+def inside(application: Flask) -> Iterator[Flask]:
+    """``application``'s context for one test; its session and connections end with it."""
     with application.app_context():
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    with inside(make_app(database_url, tmp_path)) as application:
+        yield application
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.donations.stripe_gateway import StripeGateway
-from app.extensions import db
+from tests.conftest import inside
 from tests.donations.test_webhook_support import build_app
 
 
@@ -19,11 +19,8 @@ from tests.donations.test_webhook_support import build_app
 def wapp(database_url: str, tmp_path: Path, stripe_config: dict[str, Any],
          stripe_gateway: StripeGateway) -> Iterator[Flask]:
     """The app pointed at localstripe, with the recording gateway injected."""
-    application = build_app(database_url, tmp_path, stripe_gateway, **stripe_config)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+    with inside(build_app(database_url, tmp_path, stripe_gateway, **stripe_config)) as app:
+        yield app
 
 
 @pytest.fixture
