@@ -49,7 +49,7 @@ from app.ledger.service import (
     lock_donor,
     record_gift,
 )
-from app.timeutil import PARIS, utcnow
+from app.timeutil import PARIS, paris_today, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def paris_date(timestamp: Any) -> date:
     """The day (Europe/Paris) of a Stripe Unix timestamp; today when it is missing."""
     if isinstance(timestamp, int) and not isinstance(timestamp, bool):
         return datetime.fromtimestamp(timestamp, PARIS).date()
-    return datetime.now(PARIS).date()
+    return paris_today()
 
 
 def subscription_end_timestamp(end: datetime) -> int:

@@ -19,7 +19,7 @@ from app import audit
 from app.accounts.models import User
 from app.core.money import format_cents
 from app.dbutil import begin_write
-from app.donations.booking import PARIS, lock_entry
+from app.donations.booking import lock_entry
 from app.donations.demo import open_gateway
 from app.donations.models import RefundRequest
 from app.extensions import db
@@ -27,7 +27,7 @@ from app.ledger.entries import record_refund
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.service import outstanding_flags
 from app.sites.models import Campaign, Site
-from app.timeutil import utcnow
+from app.timeutil import paris_today, utcnow
 
 STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté",
                  "cancelled": "annulé (remboursé par ailleurs)"}
@@ -175,7 +175,7 @@ def approve(request_id: int, by_email: str) -> ApprovalResult:
     assert gift is not None
     lock_entry(gift)
     entry = record_refund(
-        gift.id, amount, on=datetime.now(PARIS).date(), source_ref=f"stripe:refund:{refund_id}",
+        gift.id, amount, on=paris_today(), source_ref=f"stripe:refund:{refund_id}",
         reason=f"Remboursement approuvé par {user.email} : {request.reason}",
         recorded_by_id=user.id, details={"refund": refund_id, "charge": charge_id,
                                          "refund_request": request_id}, commit=False)

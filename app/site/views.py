@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
 
 
 def current_site() -> Site:
-    site = site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
+    site = g.get("site") or site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
     if site is None:
         abort(503, "Aucun site n'est configuré : lancez « estrade init ».")
     return site
@@ -91,9 +91,10 @@ PUBLIC_BLUEPRINTS = ("site", "donations")
 def remember_site_language() -> None:
     """Public pages speak the site's language (``language`` in site.toml, French by
     default); the staff area follows each staff member's choice (``select_locale``)."""
+    g.site = None  # looked up once per public request, reused by current_site()
     if request.blueprint not in PUBLIC_BLUEPRINTS:
         return
-    site = site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
+    g.site = site = site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
     root = Path(current_app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir if site else None
     g.site_language = site_language(root) if root else "fr"
 
