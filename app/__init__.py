@@ -52,29 +52,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Import models so Alembic and relationships see every table.
     from app import audit, dbutil  # noqa: F401
-    from app.accounts import bp as accounts_bp
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
+    from app.campaigns import models as _campaigns  # noqa: F401
     from app.donations import init_app as init_donations
     from app.donations import models as _donations  # noqa: F401
     from app.ledger import models as _ledger  # noqa: F401
-    from app.site import bp as site_bp
-    from app.site import init_app as init_site
-    from app.sites import models as _sites  # noqa: F401
     from app.treasury import init_app as init_treasury
+    from app.website import init_app as init_website
 
     init_accounts(app)
-    app.register_blueprint(accounts_bp)
     init_donations(app)  # /don and /stripe/webhook before the site's catch-all pages
     init_treasury(app)
-    init_site(app)
-    app.register_blueprint(site_bp)
+    init_website(app)
 
     from app import errors
 
     errors.init_app(app)
 
-    from app.cli import register_commands
+    from app.commands import register_commands
 
     register_commands(app)
 

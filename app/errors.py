@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error: Exception):  # type: ignore[no-untyped-def]
         if not request.path.startswith("/admin"):
-            from app.site.views import render_not_found
+            from app.website.views import render_not_found
 
             return render_not_found()
         return render_template("error.html", code=404, message=_("Page introuvable.")), 404

@@ -151,10 +151,10 @@ def auth(client: FlaskClient, users: dict[str, Any]) -> AuthActions:
 @pytest.fixture
 def demo_site(app: Flask) -> Any:
     """The demo site and its campaign, seeded as ``estrade init`` does."""
-    from app.cli import _seed_demo
+    from app.campaigns.demo import seed_demo
 
-    _seed_demo(app)
-    from app.sites.models import Site
+    seed_demo(app)
+    from app.campaigns.models import Site
 
     return db.session.scalar(sa.select(Site).where(Site.slug == "demo"))
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.campaigns.models import Site
 from app.extensions import db
-from app.sites.models import Site
 
 ESTRADE = str(Path(sys.executable).parent / "estrade")
 

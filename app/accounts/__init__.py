@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("accounts", __name__, url_prefix="/admin", template_folder="templates")
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
@@ -21,4 +19,6 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
 
-    from app.accounts import views  # noqa: F401  (registers routes on bp)
+    from app.accounts.views import bp
+
+    app.register_blueprint(bp)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.accounts.models import ROLES, User
 from app.accounts.passwords import password_problems
-from app.cli import fail, read_password
+from app.clitools import fail, read_password
 from app.extensions import db
 
 

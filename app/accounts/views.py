@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from app import audit
-from app.accounts import bp
 from app.accounts.decorators import public, roles_required
 from app.accounts.forms import EmptyForm, LocaleForm, LoginForm, NewUserForm, PasswordForm, RoleForm
 from app.accounts.models import User
 from app.accounts.passwords import generate_password, password_problems
+from app.campaigns.models import Site
 from app.extensions import db
-from app.sites.models import Site
 from app.timeutil import utcnow
+
+bp = Blueprint("accounts", __name__, url_prefix="/admin", template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("donations", __name__, template_folder="templates")
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.donations import (
-        service,  # noqa: F401  (registers the cap reservations)
-        views,  # noqa: F401  (registers routes on bp)
-    )
+    from app.donations import service  # noqa: F401  (registers the cap reservations)
+    from app.donations.views import bp
 
     app.register_blueprint(bp)
     try:

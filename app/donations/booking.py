@@ -29,10 +29,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core.money import format_cents
+from app.core.finance.money import format_cents
 from app.dbutil import begin_write
 from app.donations.models import Donation, RefundRequest
-from app.donations.stripe_gateway import (
+from app.donations.stripe.shapes import (
     balance_transaction_of,
     charge_fee_cents,
     id_of,

@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app.cli import fail
-from app.core.money import format_cents
+from app.clitools import fail
+from app.core.finance.money import format_cents
 from app.extensions import db
 
 
@@ -21,8 +21,8 @@ def refunds_cli() -> None:
 @with_appcontext
 def list_command(slug: str | None) -> None:
     """Remboursements proposés, approuvés et exécutés, avec montant, donateur et motif."""
+    from app.campaigns.models import Site
     from app.donations.refunds import list_requests
-    from app.sites.models import Site
 
     if slug and db.session.scalar(select(Site.id).where(Site.slug == slug)) is None:
         fail(f"Site inconnu « {slug} » (voir « estrade sites list »).")

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
-from app.core.money import MoneyError, parse_amount
+from app.core.finance.money import MoneyError, parse_amount
 
 OTHER = "autre"
 SOURCE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")

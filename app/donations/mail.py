@@ -18,14 +18,14 @@ from flask import current_app
 from jinja2 import Environment
 from sqlalchemy import select, update
 
-from app.core.money import format_cents
-from app.core.periods import format_date
+from app.campaigns.mentions import legal_text, mentions_for
+from app.campaigns.models import Campaign
+from app.core.finance.money import format_cents
+from app.core.finance.periods import format_date
 from app.dbutil import begin_write
-from app.donations.legal import mentions_for, render_legal_text
 from app.donations.models import Donation, OutgoingMail
 from app.extensions import db
 from app.ledger.models import LedgerEntry
-from app.sites.models import Campaign
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def compose(donation: Donation, entry: LedgerEntry, *, demo: bool = False,
     steps = _next_steps(campaign, donation.monthly)
     closing = ("Une erreur dans ces informations ? Répondez simplement à ce message : elles "
                "figureront sur votre reçu.")
-    legal = render_legal_text(campaign)
+    legal = legal_text(campaign)
     lines = ([DEMO_LABEL, ""] if demo else []) + [greeting, "", intro, "", "Récapitulatif"]
     lines += [f"- {label} : {value}" for label, value in summary]
     lines += ["", "Et ensuite ?", *[f"{s}\n" for s in steps], closing]

@@ -17,16 +17,16 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.accounts.models import User
-from app.core.money import format_cents
+from app.campaigns.models import Campaign, Site
+from app.core.finance.money import format_cents
 from app.dbutil import begin_write
 from app.donations.booking import lock_entry
-from app.donations.demo import open_gateway
 from app.donations.models import RefundRequest
+from app.donations.stripe import open_gateway
 from app.extensions import db
 from app.ledger.entries import record_refund
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.service import outstanding_flags
-from app.sites.models import Campaign, Site
 from app.timeutil import paris_today, utcnow
 
 STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté",

@@ -14,16 +14,16 @@ from typing import Any
 
 from sqlalchemy import case, func, or_, select
 
-from app.core.money import format_cents
-from app.core.rules import Decision, collection_window, remaining_allowance
-from app.core.rules import History as CoreHistory
+from app.campaigns.models import Campaign, Site
+from app.core.finance.money import format_cents
+from app.core.finance.rules import Decision, collection_window, remaining_allowance
+from app.core.finance.rules import History as CoreHistory
 from app.donations.models import Donation
 from app.extensions import db
 from app.ledger import service as ledger
 from app.ledger.facts import campaign_facts
 from app.ledger.models import Donor
 from app.ledger.service import DonorIdentity, GiftInput, check_gift
-from app.sites.models import Campaign, Site
 from app.timeutil import paris_today, utcnow
 
 #: How long a Stripe Checkout Session (and the reservation) lives; Stripe allows 30 min–24 h.

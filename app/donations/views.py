@@ -6,23 +6,24 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
-from app.core.money import MoneyError, format_cents
-from app.core.rules import company_markers
-from app.donations import bp
+from app.core.finance.money import MoneyError, format_cents
+from app.core.finance.rules import company_markers
 from app.donations.booking import subscription_end_timestamp
-from app.donations.demo import demo_mode, open_gateway
 from app.donations.forms import DonationForm
 from app.donations.models import Donation
 from app.donations.service import DonationRequest, collection_state, reserve
+from app.donations.stripe import open_gateway
+from app.donations.stripe.demo import demo_mode
 from app.extensions import db
 from app.ledger.service import DonorIdentity
 from app.timeutil import paris_today
 
 log = logging.getLogger(__name__)
+bp = Blueprint("donations", __name__, template_folder="templates")
 DEFAULT_PRESETS = [20, 50, 100, 250]
 TAX_REDUCTION_PERCENT = 66  # TAX-1 (CGI art. 200)
 
@@ -35,7 +36,7 @@ def demo() -> bool:
 def _site_renderer():  # type: ignore[no-untyped-def]
     """The site's renderer, built once per request (theme, settings, media signature)."""
     if "site_renderer" not in g:
-        from app.site.views import renderer
+        from app.website.views import renderer
 
         g.site_renderer = renderer()
     return g.site_renderer
@@ -72,7 +73,7 @@ def _tax_applies(campaign: Any) -> bool:
 
 def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
                company_warning: str = "") -> Any:
-    from app.site.views import current_site
+    from app.website.views import current_site
 
     site = current_site()
     campaign = site.campaign
@@ -89,7 +90,7 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
 
 @bp.route("/don", methods=["GET", "POST"])
 def donate() -> Any:
-    from app.site.views import current_site
+    from app.website.views import current_site
 
     site = current_site()
     form = DonationForm()
@@ -173,7 +174,7 @@ def _start_payment(donation: Donation) -> Any:
 
 
 def _donation_or_404(donation_id: str) -> Donation:
-    from app.site.views import current_site
+    from app.website.views import current_site
 
     donation = db.session.get(Donation, donation_id)
     if donation is None or donation.site_id != current_site().id:
@@ -196,7 +197,7 @@ def demo_payment(donation_id: str) -> Any:
         except ValidationError:
             abort(400)
         if donation.status == "pending":
-            from app.donations.demo import simulate_payment
+            from app.donations.demo_payment import simulate_payment
 
             app = current_app._get_current_object()  # type: ignore[attr-defined]
             simulate_payment(app, donation)

@@ -34,11 +34,10 @@ from app.donations.booking import (
     lock_donation,
     subscription_end_timestamp,
 )
-from app.donations.demo import open_gateway
 from app.donations.models import Donation, StripeEvent
-from app.donations.stripe_gateway import (
-    StripeGateway,
-    WebhookError,
+from app.donations.stripe import open_gateway
+from app.donations.stripe.gateway import StripeGateway, WebhookError
+from app.donations.stripe.shapes import (
     charge_id_of,
     charge_of,
     donation_id_of,

@@ -9,11 +9,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app.cli import fail
-from app.core.money import format_cents
-from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
+from app.campaigns.models import Site
+from app.clitools import fail
+from app.core.finance.money import format_cents
+from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.extensions import db
-from app.sites.models import Site
 
 STATUS_FR = {"accepted": "accepté", "warning": "accepté avec avertissement",
              "refused": "refusé"}
@@ -240,7 +240,7 @@ def keep_apart_command(first: int, second: int, email: str, reason: str) -> None
 
 
 def register(cli: click.Group) -> None:
-    from app.sites.cli import campaign_cli
+    from app.campaigns.cli import campaign_cli
 
     cli.add_command(donors_cli)
     cli.add_command(donations_cli)

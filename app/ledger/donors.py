@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app import audit
-from app.core.donors import likely_duplicates
-from app.core.money import format_cents
-from app.core.rules import donor_cap
+from app.campaigns.models import Campaign
+from app.core.finance.donors import likely_duplicates
+from app.core.finance.money import format_cents
+from app.core.finance.rules import donor_cap
 from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.facts import campaign_facts
@@ -24,7 +25,6 @@ from app.ledger.service import (
     refunded_so_far,
     unresolved_flags,
 )
-from app.sites.models import Campaign
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core.chain import signed_amount
-from app.core.money import format_cents
+from app.core.finance.chain import signed_amount
+from app.core.finance.money import format_cents
 from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.models import ComplianceFlag, LedgerEntry

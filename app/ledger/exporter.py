@@ -18,13 +18,13 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from app.core.chain import signed_amount
+from app.campaigns.models import Campaign
+from app.core.finance.chain import signed_amount
 from app.extensions import db
 from app.fileutil import atomic_write_bytes
 from app.ledger.facts import campaign_cap
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
 from app.ledger.service import LedgerError, canonical_id, money_to_refund
-from app.sites.models import Campaign
 
 COLUMNS = ("N° de reçu", "Date", "Civilité", "Nom", "Prénom", "Adresse", "Code postal",
            "Commune", "Pays", "Nationalité", "Nature", "Montant (€)", "Mode de paiement",

@@ -1,12 +1,12 @@
-"""Turning database rows into the plain facts the pure rules take (app.core.rules)."""
+"""Turning database rows into the plain facts the pure rules take (app.core.finance.rules)."""
 
 from __future__ import annotations
 
 import logging
 
-from app.core.rules import CampaignFacts
-from app.core.spending_cap import CapResult, spending_cap
-from app.sites.models import Campaign
+from app.campaigns.models import Campaign
+from app.core.finance.rules import CampaignFacts
+from app.core.finance.spending_cap import CapResult, spending_cap
 
 logger = logging.getLogger(__name__)
 

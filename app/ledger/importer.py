@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.core.donors import normalise_name
-from app.core.money import MoneyError, parse_amount
+from app.core.finance.donors import normalise_name
+from app.core.finance.money import MoneyError, parse_amount
 from app.dbutil import write_transaction
 from app.extensions import db
 from app.ledger.service import DonorIdentity, GiftInput, GiftOutcome, record_gift

@@ -109,7 +109,7 @@ class LedgerEntry(db.Model):
     donor: Mapped[Donor | None] = relationship()
 
     def chained_fields(self) -> dict[str, Any]:
-        from app.core.chain import CHAINED_FIELDS
+        from app.core.finance.chain import CHAINED_FIELDS
 
         return {name: getattr(self, name) for name in CHAINED_FIELDS}
 

@@ -17,9 +17,10 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from app.core.chain import GENESIS, entry_digest, signed_amount
-from app.core.donors import donor_key
-from app.core.rules import (
+from app.campaigns.models import Campaign
+from app.core.finance.chain import GENESIS, entry_digest, signed_amount
+from app.core.finance.donors import donor_key
+from app.core.finance.rules import (
     ANONYMOUS_DONOR,
     Decision,
     Gift,
@@ -28,14 +29,13 @@ from app.core.rules import (
     evaluate_gift,
     excess_to_refund,
 )
-from app.core.rules import Donor as CoreDonor
-from app.core.rules import donor_cap as rules_donor_cap
-from app.core.rules import donor_total_for_cap as history_total
+from app.core.finance.rules import Donor as CoreDonor
+from app.core.finance.rules import donor_cap as rules_donor_cap
+from app.core.finance.rules import donor_total_for_cap as history_total
 from app.dbutil import begin_write
 from app.extensions import db
 from app.ledger.facts import campaign_facts
 from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
-from app.sites.models import Campaign
 from app.timeutil import utcnow
 
 #: Entry kinds (and their signs) that make up a donor's contribution (DON-2, DON-18).

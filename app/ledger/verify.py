@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.core.chain import ChainProblem, verify_chain
+from app.campaigns.models import Campaign
+from app.core.finance.chain import ChainProblem, verify_chain
 from app.extensions import db
 from app.ledger.models import LedgerEntry
-from app.sites.models import Campaign
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("treasury", __name__, url_prefix="/admin/tresorerie", template_folder="templates")
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.treasury import views  # noqa: F401  (registers routes on bp)
+    from app.treasury.views import bp
 
     app.register_blueprint(bp)

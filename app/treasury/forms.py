@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.core.money import MoneyError, parse_amount
+from app.core.finance.money import MoneyError, parse_amount
 from app.ledger.importer import MODES
 from app.ledger.models import METHOD_LABELS
 
@@ -29,7 +29,7 @@ def _named_gift_field(form: FlaskForm, field: StringField) -> None:
 
 
 def _amount(form: FlaskForm, field: StringField) -> None:
-    """Integer cents from "1 234,56" (app.core.money); the French message otherwise."""
+    """Integer cents from "1 234,56" (app.core.finance.money); the French message otherwise."""
     try:
         form.amount_cents = parse_amount(field.data or "")
     except MoneyError as exc:

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from app.core.chain import signed_amount
-from app.core.spending_cap import cash_ceiling, reimbursement_ceiling
+from app.campaigns.models import Campaign
+from app.core.finance.chain import signed_amount
+from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.extensions import db
 from app.ledger.donors import duplicates_for
 from app.ledger.exporter import donor_money
@@ -15,7 +16,6 @@ from app.ledger.facts import campaign_cap
 from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
 from app.ledger.service import campaign_cash_total, money_to_refund
 from app.ledger.verify import verify_campaign
-from app.sites.models import Campaign
 
 
 @dataclass

@@ -7,23 +7,24 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.accounts.decorators import roles_required
-from app.core.money import format_cents
+from app.campaigns.models import Campaign
+from app.core.finance.money import format_cents
 from app.donations.refunds import RefundApprovalError, approve, list_requests
 from app.extensions import db
 from app.ledger.exporter import export_donors
 from app.ledger.service import DonorIdentity, GiftInput, record_gift
-from app.sites.models import Campaign
 from app.timeutil import utcnow
-from app.treasury import bp
 from app.treasury.forms import OfflineGiftForm
 from app.treasury.overview import overview
+
+bp = Blueprint("treasury", __name__, url_prefix="/admin/tresorerie", template_folder="templates")
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",

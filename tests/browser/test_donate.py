@@ -75,13 +75,13 @@ def test_demo_mode_gift_lands_once(page, live_server, app, demo_site, in_window,
 
 @pytest.fixture
 def stripe_app(database_url, tmp_path, stripe_config, stripe_recorder) -> Iterator[Any]:
-    from app.donations.stripe_gateway import StripeGateway
+    from app.donations.stripe.gateway import StripeGateway
 
     application = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, **stripe_config)
     with application.app_context():
-        from app.cli import _seed_demo
+        from app.campaigns.demo import seed_demo
 
-        _seed_demo(application)
+        seed_demo(application)
         with StripeGateway.from_config(application.config, http_client=stripe_recorder,
                                        max_network_retries=0) as gateway:
             application.extensions["estrade_stripe_gateway"] = gateway

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from app.campaigns.service import create_site
 from app.extensions import db
-from app.sites.service import create_site
 
 PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "data" / "xss" / "payloadbox-xss.txt"
 OWN = """---

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.donations.stripe_gateway import StripeGateway
+from app.donations.stripe.gateway import StripeGateway
 from tests.conftest import inside
 from tests.donations.test_webhook_support import build_app
 

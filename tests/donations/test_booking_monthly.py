@@ -9,7 +9,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.donations.demo import DemoGateway
 from app.donations.models import RefundRequest
 from app.donations.service import (
     MONTHS_WITHOUT_END,
@@ -18,7 +17,9 @@ from app.donations.service import (
     months_until,
     reserve,
 )
-from app.donations.stripe_gateway import StripeGateway, charge_id_of, id_of
+from app.donations.stripe.demo import DemoGateway
+from app.donations.stripe.gateway import StripeGateway
+from app.donations.stripe.shapes import charge_id_of, id_of
 from app.extensions import db
 from app.ledger.donors import merge_donors
 from app.ledger.models import Donor

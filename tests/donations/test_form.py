@@ -158,10 +158,10 @@ def test_stripe_mode_sends_our_amount_to_checkout(database_url, tmp_path, stripe
         "id": "cs_test_123", "object": "checkout.session",
         "url": "https://checkout.stripe.test/c/pay/cs_test_123"})
     with app.app_context():
-        from app.cli import _seed_demo
-        from app.donations.stripe_gateway import StripeGateway
+        from app.campaigns.demo import seed_demo
+        from app.donations.stripe.gateway import StripeGateway
 
-        _seed_demo(app)
+        seed_demo(app)
         with StripeGateway.from_config(app.config, http_client=stripe_recorder,
                                        max_network_retries=0) as gateway:
             app.extensions["estrade_stripe_gateway"] = gateway

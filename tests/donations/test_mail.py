@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.donations.mail import SMTP_TIMEOUT_SECONDS, compose
 from app.donations.models import OutgoingMail
-from app.donations.stripe_gateway import StripeGateway
+from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
 from tests.browser.conftest import LiveServer
 from tests.donations.test_webhook_support import (

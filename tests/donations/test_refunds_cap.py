@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.audit import AuditEntry
 from app.donations.models import RefundRequest
-from app.donations.stripe_gateway import StripeGateway, charge_id_of
+from app.donations.stripe.gateway import StripeGateway
+from app.donations.stripe.shapes import charge_id_of
 from app.extensions import db
 from app.ledger.entries import record_refund
 from app.ledger.models import ComplianceFlag

@@ -14,12 +14,8 @@ import stripe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.donations.signing import SDK_API_VERSION, build_event, sign_payload
-from app.donations.stripe_gateway import (
-    StripeGateway,
-    WebhookPayloadError,
-    WebhookSignatureError,
-)
+from app.donations.stripe.gateway import StripeGateway, WebhookPayloadError, WebhookSignatureError
+from app.donations.stripe.signing import SDK_API_VERSION, build_event, sign_payload
 from tests.support.stripe_fixtures import WEBHOOK_SECRET, LocalStripe, WebhookReceiver
 from tests.support.stripe_shapes import create_paid_payment_intent
 

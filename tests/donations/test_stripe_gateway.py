@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 import stripe
 
-from app.donations.stripe_gateway import (
-    CheckoutSession,
-    StripeGateway,
-    StripeNotConfiguredError,
+from app.donations.stripe.gateway import CheckoutSession, StripeGateway, StripeNotConfiguredError
+from app.donations.stripe.shapes import (
     charge_fee_cents,
     charge_id_of,
     charge_net_cents,

@@ -8,7 +8,8 @@ from flask.testing import FlaskClient
 
 from app.donations.models import RefundRequest
 from app.donations.service import pending_reservations
-from app.donations.stripe_gateway import StripeGateway, charge_id_of
+from app.donations.stripe.gateway import StripeGateway
+from app.donations.stripe.shapes import charge_id_of
 from app.extensions import db
 from app.ledger.service import ensure_donor
 from tests.donations.test_webhook_support import (

@@ -19,7 +19,8 @@ from werkzeug.serving import make_server
 
 from app.donations import mail
 from app.donations.models import Donation, OutgoingMail, StripeEvent
-from app.donations.stripe_gateway import StripeGateway, charge_id_of, id_of
+from app.donations.stripe.gateway import StripeGateway
+from app.donations.stripe.shapes import charge_id_of, id_of
 from app.extensions import db
 from tests.donations.test_webhook_support import (
     SignedEvent,

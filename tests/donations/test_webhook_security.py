@@ -7,7 +7,7 @@ import time
 
 from flask.testing import FlaskClient
 
-from app.donations.signing import build_event, sign_payload
+from app.donations.stripe.signing import build_event, sign_payload
 from app.extensions import db
 from tests.donations.test_webhook_support import (
     SignedEvent,

@@ -12,10 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.donations.demo import GATEWAY_EXTENSION
 from app.donations.models import Donation, StripeEvent
 from app.donations.service import DonationRequest, reserve
-from app.donations.stripe_gateway import StripeGateway
+from app.donations.stripe import GATEWAY_EXTENSION
+from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
 from app.ledger.models import LedgerEntry
 from app.ledger.service import DonorIdentity
@@ -29,20 +29,20 @@ SignedEvent = Callable[..., tuple[bytes, dict[str, str]]]
 def build_app(database_url: str, tmp_path: Path, gateway: StripeGateway | None = None,
               **config: Any) -> Flask:
     """An app with the demo site seeded; ``gateway`` injected as the app's Stripe door."""
-    from app.cli import _seed_demo
+    from app.campaigns.demo import seed_demo
 
     application = make_app(database_url, tmp_path, **config)
     assert "stripe_webhook.receive" in application.view_functions
     if gateway is not None:
         application.extensions[GATEWAY_EXTENSION] = gateway
     with application.app_context():
-        _seed_demo(application)
+        seed_demo(application)
         db.session.remove()
     return application
 
 
 def demo_site() -> Any:
-    from app.sites.models import Site
+    from app.campaigns.models import Site
 
     return db.session.scalar(select(Site).where(Site.slug == "demo"))
 

@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from app.site.build import MANIFEST, build_site
+from app.website.build import MANIFEST, build_site
 
 EXPECTED = Path(__file__).parent / "demo"
 TEXT = {".html", ".xml", ".txt", ".css", ".js", ".svg"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from app.campaigns.service import create_site
 from app.extensions import db
-from app.sites.service import create_site
 
 
 def test_demo_site_home_is_french(client, demo_site) -> None:

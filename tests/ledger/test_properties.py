@@ -12,15 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.core.chain import signed_amount
-from app.core.money import DONATION_CAP
+from app.campaigns.models import Campaign, Election, Site
+from app.core.finance.chain import signed_amount
+from app.core.finance.money import DONATION_CAP
 from app.extensions import db
 from app.ledger.donors import merge_donors
 from app.ledger.entries import record_refund, refunded_so_far
 from app.ledger.models import Donor, LedgerEntry
 from app.ledger.service import GiftInput, LedgerError, accepted_total, canonical_id, record_gift
 from app.ledger.verify import verify_campaign
-from app.sites.models import Campaign, Election, Site
 from tests.ledger.conftest import identity
 from tests.ledger.test_service import _tamper
 

@@ -9,13 +9,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from app.campaigns.service import create_site, load_campaign, parse_campaign_file
 from app.extensions import db
 from app.ledger.donors import merge_donors
 from app.ledger.entries import record_entry, record_refund, refunded_so_far, reverse_entry
 from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
 from app.ledger.service import accepted_total
 from app.ledger.verify import verify_all
-from app.sites.service import create_site, load_campaign, parse_campaign_file
 from tests.ledger.conftest import identity
 
 
@@ -178,7 +178,7 @@ def test_verify_detects_a_gift_moved_to_another_election_or_link(give, campaign)
                   reason="Remboursement partiel")
     other = give(20_000, who=identity("Durand"))
     assert verify_all()[0].problem is None
-    from app.sites.models import Election
+    from app.campaigns.models import Election
 
     elsewhere = Election(name="Une autre élection", kind="legislatives",
                          round1=date(2027, 6, 13))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from app.site.images import ImageStore
-from app.site.legal_pages import CampaignInfo
-from app.site.render import RenderOptions, SiteRenderer
-from app.site.repository import site_content
+from app.website.images import ImageStore
+from app.website.legal_pages import CampaignInfo
+from app.website.render import RenderOptions, SiteRenderer
+from app.website.repository import site_content
 
 ROOT = Path(__file__).resolve().parents[2]
 THEMES = ROOT / "themes"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from app.site import render
-from app.site.build import BuildError, build_site
+from app.website import render
+from app.website.build import BuildError, build_site
 from tests.site.helpers import ROOT
 
 

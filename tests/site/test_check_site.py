@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.site.themes import list_themes
+from app.website.themes import list_themes
 from tests.site.helpers import ROOT, THEMES
 
 CHECK_SITE = Path(os.environ.get("ESTRADE_CHECK_SITE",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.core.content import full_page, load_pages, page_fingerprint
-from app.site.page_cache import PageCache
+from app.core.publishing.pages import full_page, load_pages, page_fingerprint
+from app.website.page_cache import PageCache
 
 
 def write(path: Path, title: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.site.settings import (
+from app.core.publishing.theme_settings import (
     FONT_STACKS,
     check_settings,
     contrast_problem,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from app.site.themes import check_theme_settings, list_themes, load_theme, theme_environment
+from app.website.themes import check_theme_settings, list_themes, load_theme, theme_environment
 from tests.site.helpers import THEMES, renderer, write_site
 
 SHIPPED = [t.name for t in list_themes(str(THEMES))]

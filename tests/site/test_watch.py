@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from app.site.watch import relevant
+from app.website.watch import relevant
 from tests.site.helpers import ROOT
 
 ESTRADE = [sys.executable, "-c", "from app.cli import main; main()"]

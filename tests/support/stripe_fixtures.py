@@ -42,8 +42,8 @@ import requests
 import stripe
 from requests.structures import CaseInsensitiveDict
 
-from app.donations.signing import build_event, random_id, sign_payload
-from app.donations.stripe_gateway import StripeGateway
+from app.donations.stripe.gateway import StripeGateway
+from app.donations.stripe.signing import build_event, random_id, sign_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_SECRET_KEY = "sk_test_estrade_localstripe"

@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.donations.signing import random_id
-from app.donations.stripe_gateway import CURRENCY, StripeGateway, id_of
+from app.donations.stripe.gateway import CURRENCY, StripeGateway
+from app.donations.stripe.shapes import id_of
+from app.donations.stripe.signing import random_id
 
 _SHAPES: dict[str, dict[str, Any]] = json.loads(
     Path(__file__).with_name("stripe_shapes.json").read_text(encoding="utf-8"))["resources"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.blocks import (
+from app.core.publishing.blocks import (
     BLOCK_SPECS,
     Block,
     BlockProblem,
@@ -11,8 +11,8 @@ from app.core.blocks import (
     parse_params,
     split_blocks,
 )
-from app.core.content import render_markdown
-from app.core.sanitize import parse_video_url
+from app.core.publishing.markdown import render_markdown
+from app.core.publishing.sanitize import parse_video_url
 
 
 def only_block(text: str, first_line: int = 1) -> Block:

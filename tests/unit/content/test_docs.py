@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.blocks import BLOCK_SPECS, BlockSpec
+from app.core.publishing.blocks import BLOCK_SPECS, BlockSpec
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "blocks.md"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.content import (
+from app.core.publishing.pages import (
     ContentError,
     Page,
     load_pages,

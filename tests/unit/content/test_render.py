@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.blocks import Block
-from app.core.content import Rendered, render_markdown
+from app.core.publishing.blocks import Block
+from app.core.publishing.markdown import Rendered, render_markdown
 
 
 def test_markdown_extensions_and_toc() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.content import render_markdown
-from app.core.sanitize import is_safe_media_path, is_safe_url, sanitize_html
+from app.core.publishing.markdown import render_markdown
+from app.core.publishing.sanitize import is_safe_media_path, is_safe_url, sanitize_html
 
 PAYLOADS = Path("/work/shared/data/xss/payloadbox-xss.txt")
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.content import ContentError
-from app.core.site_config import Hebergeur, NavItem, load_site_config
+from app.core.publishing.pages import ContentError
+from app.core.publishing.site_config import Hebergeur, NavItem, load_site_config
 
 SITE_TOML = """\
 title = "Rennes en commun"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.typography import NBSP, NNBSP, french_text, french_typography
+from app.core.publishing.typography import NBSP, NNBSP, french_text, french_typography
 
 
 @pytest.mark.parametrize(

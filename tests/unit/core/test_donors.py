@@ -1,4 +1,4 @@
-"""Donor identity: normalisation, keys and likely duplicates (app/core/donors.py)."""
+"""Donor identity: normalisation, keys and likely duplicates (app/core/finance/donors.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.donors import (
+from app.core.finance.donors import (
     Duplicate,
     donor_key,
     levenshtein,

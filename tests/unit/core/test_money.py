@@ -1,4 +1,4 @@
-"""Money: integer cents, French parsing and formatting (app/core/money.py)."""
+"""Money: integer cents, French parsing and formatting (app/core/finance/money.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.money import (
+from app.core.finance.money import (
     CASH_MAX,
     CASH_SHARE_THRESHOLD_CAP,
     DONATION_CAP,

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.money import DONATION_CAP, PARTY_YEAR_CAP
-from app.core.rules import (
+from app.core.finance.money import DONATION_CAP, PARTY_YEAR_CAP
+from app.core.finance.rules import (
     PAYMENT_METHODS,
     CampaignFacts,
     Donor,
@@ -19,7 +19,7 @@ from app.core.rules import (
     excess_to_refund,
     remaining_allowance,
 )
-from app.core.spending_cap import cash_ceiling, spending_cap
+from app.core.finance.spending_cap import cash_ceiling, spending_cap
 
 DONOR = Donor(
     civilite="Mme",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from app.core import rules
+from app.core.finance import rules
 
 LAW_ID = re.compile(r"\b(?:DON|MAND|PARTY|CAP|RMB|TAX)-(?:\d+|SMALL)\b")
 ARTICLE = re.compile(r"\b(?:L\.? ?\d{2,3}-\d+(?:-\d+)?|R\.? ?\d{2}-\d+(?:-\d+)?|art\.|loi)",

@@ -1,4 +1,4 @@
-"""The French donation rules (app/core/rules.py), one block of tests per law-fr.md id."""
+"""The French donation rules (app/core/finance/rules.py), one block of tests per law-fr.md id."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.core.money import MoneyError
-from app.core.rules import (
+from app.core.finance.money import MoneyError
+from app.core.finance.rules import (
     ANONYMOUS_DONOR,
     CampaignFacts,
     Decision,

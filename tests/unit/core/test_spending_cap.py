@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.core.money import format_cents
-from app.core.spending_cap import (
+from app.core.finance.money import format_cents
+from app.core.finance.spending_cap import (
     ELECTION_KINDS,
     SLICE_RATES,
     CapResult,

@@ -1,0 +1,172 @@
+"""Site and campaign services shared by the CLI and the web views."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app import audit
+from app.campaigns.models import (
+    CAMPAIGN_MODES,
+    ELECTION_KINDS,
+    MANDATAIRE_TYPES,
+    Campaign,
+    Election,
+    Site,
+    SiteHost,
+)
+from app.extensions import db
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+HOST_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
+
+
+class SiteError(ValueError):
+    """A French message for whoever set the site up."""
+
+
+def normalise_host(host: str) -> str:
+    return host.strip().lower().split(":", 1)[0].rstrip(".")
+
+
+def site_for_host(host: str, default_slug: str) -> Site | None:
+    """The site serving ``host``; else the default site (flagged, then by slug)."""
+    name = normalise_host(host)
+    site = db.session.scalar(select(Site).join(SiteHost).where(SiteHost.host == name))
+    if site is None:
+        site = db.session.scalar(select(Site).where(Site.is_default.is_(True)))
+    if site is None:
+        site = db.session.scalar(select(Site).where(Site.slug == default_slug))
+    return site
+
+
+def create_site(slug: str, title: str, hosts: list[str] | None = None, *, theme: str = "base",
+                content_dir: str | None = None, is_default: bool = False, user: Any = None) -> Site:
+    if not SLUG_RE.match(slug):
+        raise SiteError(f"Identifiant de site invalide « {slug} » : lettres minuscules, "
+                        "chiffres et tirets uniquement.")
+    if db.session.scalar(select(Site).where(Site.slug == slug)):
+        raise SiteError(f"Le site « {slug} » existe déjà.")
+    site = Site(slug=slug, title=title.strip() or slug, theme=theme,
+                content_dir=content_dir or slug, is_default=is_default)
+    for host in hosts or []:
+        add_host(site, host)
+    db.session.add(site)
+    db.session.flush()
+    audit.record("site.create", site, user=user, slug=slug, hosts=site.host_names)
+    return site
+
+
+def add_host(site: Site, host: str) -> None:
+    name = normalise_host(host)
+    if not name or not HOST_RE.match(name):
+        raise SiteError(f"Nom d'hôte invalide « {host} ».")
+    owner = db.session.scalar(select(Site).join(SiteHost).where(SiteHost.host == name))
+    if owner is not None and owner is not site:
+        raise SiteError(f"Le nom d'hôte « {name} » est déjà utilisé par le site « {owner.slug} ».")
+    if name not in site.host_names:
+        site.hosts.append(SiteHost(host=name))
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """A validated campaign file (docs/campaign-file.md)."""
+
+    election: dict[str, Any]
+    campaign: dict[str, Any]
+    mandataire: dict[str, Any] | None
+
+
+def _date(section: str, key: str, value: Any, required: bool = False) -> date | None:
+    if value is None or value == "":
+        if required:
+            raise SiteError(f"[{section}] {key} est obligatoire (date AAAA-MM-JJ).")
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise SiteError(f"[{section}] {key} : date invalide « {value} » "
+                        "(format attendu AAAA-MM-JJ).") from None
+
+
+def parse_campaign_file(path: Path) -> CampaignSpec:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SiteError(f"Fichier introuvable : {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteError(f"{path.name} : TOML invalide ({exc}).") from None
+    election = dict(data.get("election") or {})
+    campaign = dict(data.get("campaign") or {})
+    mandataire = data.get("mandataire")
+    if election.get("kind") not in ELECTION_KINDS:
+        raise SiteError("[election] kind doit être l'un de : " + ", ".join(ELECTION_KINDS))
+    if not str(election.get("name", "")).strip():
+        raise SiteError("[election] name est obligatoire (les sites de même nom partagent "
+                        "une élection, donc le plafond de 4 600 € par donateur : DON-2).")
+    election["round1"] = _date("election", "round1", election.get("round1"), required=True)
+    election["round2"] = _date("election", "round2", election.get("round2"))
+    mode = campaign.get("mode", "candidat")
+    if mode not in CAMPAIGN_MODES:
+        raise SiteError("[campaign] mode doit être l'un de : " + ", ".join(CAMPAIGN_MODES))
+    campaign["mode"] = mode
+    population = campaign.get("population")
+    if population is not None and (not isinstance(population, int) or population < 0):
+        raise SiteError("[campaign] population doit être un nombre entier d'habitants.")
+    colistiers = campaign.get("colistiers", [])
+    if not isinstance(colistiers, list) or not all(isinstance(n, str) for n in colistiers):
+        raise SiteError("[campaign] colistiers doit être une liste de noms complets.")
+    campaign["filing_date"] = _date("campaign", "filing_date", campaign.get("filing_date"))
+    campaign["collection_start"] = _date("campaign", "collection_start",
+                                         campaign.get("collection_start"))
+    if mandataire is not None:
+        mandataire = dict(mandataire)
+        if mandataire.get("type") not in MANDATAIRE_TYPES:
+            raise SiteError("[mandataire] type doit être MF ou AFE.")
+        if not str(mandataire.get("name", "")).strip():
+            raise SiteError("[mandataire] name est obligatoire.")
+        mandataire["declared_on"] = _date("mandataire", "declared_on",
+                                          mandataire.get("declared_on"), required=True)
+    return CampaignSpec(election=election, campaign=campaign, mandataire=mandataire)
+
+
+def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
+    """Create or update ``site``'s campaign from ``spec`` (idempotent)."""
+    e = spec.election
+    election = db.session.scalar(select(Election).where(Election.name == e["name"].strip()))
+    if election is None:
+        election = Election(name=e["name"].strip(), kind=e["kind"], round1=e["round1"],
+                            round2=e["round2"])
+        db.session.add(election)
+    elif (election.kind, election.round1) != (e["kind"], e["round1"]):
+        raise SiteError(f"L'élection « {election.name} » existe déjà avec d'autres dates ou un "
+                        "autre type : vérifiez [election] name.")
+    else:
+        election.round2 = e["round2"] or election.round2
+    campaign = site.campaign or Campaign(site=site)
+    c = spec.campaign
+    campaign.election = election
+    campaign.mode = c["mode"]
+    campaign.population = c.get("population")
+    campaign.candidate_name = str(c.get("candidate", "")).strip()
+    campaign.list_name = c.get("list_name")
+    campaign.colistiers = [n.strip() for n in c.get("colistiers", [])]
+    campaign.filing_date = c.get("filing_date")
+    campaign.collection_start = c.get("collection_start")
+    m = spec.mandataire
+    campaign.mandataire_type = m["type"] if m else None
+    campaign.mandataire_name = m["name"].strip() if m else None
+    campaign.mandataire_declared_on = m["declared_on"] if m else None
+    campaign.mandataire_prefecture = m.get("prefecture") if m else None
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record("campaign.load", campaign, user=user, site=site.slug, election=election.name)
+    return campaign

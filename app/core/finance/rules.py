@@ -1,0 +1,416 @@
+"""The French donation rules as pure functions over plain data (law-fr.md §A.1, §A.2, PARTY-1).
+
+Each ``check_*`` function cites its article and law-fr.md id and returns a :class:`Decision`
+(an empty decision means "accepted"). :func:`evaluate_gift` runs the rules that apply to the
+campaign mode and combines them. Messages are French, written for the *mandataire financier*.
+
+Campaign modes:
+
+* ``"candidat"`` — full L52-4 … L52-12 regime (mandataire, window, 4 600 €, cash share).
+* ``"petite-commune"`` — commune < 9 000 inhabitants (MAND-4, DON-SMALL): no mandataire and no
+  cap, but L52-8 still applies (DON-1 … DON-6); the window is checked only for dates given.
+* ``"parti"`` — party financing (PARTY-1): 7 500 € per person and calendar year, no window.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.core.finance.decision import (  # noqa: F401  (re-exported: the rules' vocabulary)
+    ACCEPTED,
+    ANONYMOUS_DONOR,
+    CASH_METHODS,
+    COMPANY_MARKERS,
+    MODES,
+    PAYMENT_METHODS,
+    REFUSED,
+    WARNING,
+    CampaignFacts,
+    Decision,
+    Donor,
+    Gift,
+    History,
+    Reason,
+    Severity,
+    Status,
+    is_france,
+    is_french_national,
+)
+from app.core.finance.donors import normalise_name, same_person_name
+from app.core.finance.money import (
+    CASH_MAX,
+    DONATION_CAP,
+    PARTY_YEAR_CAP,
+    format_cents,
+)
+from app.core.finance.periods import format_date, legal_window_start
+from app.core.finance.spending_cap import CapResult, cash_ceiling, spending_cap
+
+# --------------------------------------------------------------------------- mandataire, window
+
+
+def check_mandataire(facts: CampaignFacts) -> Decision:
+    """MAND-1 (CE L52-4 al. 1): no donation before a mandataire (AFE or MF) is declared.
+
+    Not applicable in ``petite-commune`` mode (MAND-4: L52-4 does not apply below 9 000
+    inhabitants) nor in ``parti`` mode (the party's own financing body, loi 88-227 art. 11).
+    """
+    if facts.mode != "candidat" or facts.mandataire_declared:
+        return Decision.accept()
+    return Decision.refuse(
+        "MAND-1",
+        "Aucun mandataire financier ni association de financement électorale n'est déclaré en "
+        "préfecture : la campagne ne peut recueillir aucun don tant que cette déclaration "
+        "n'est pas enregistrée (art. L52-4 du code électoral).",
+    )
+
+
+def collection_window(facts: CampaignFacts) -> tuple[date, date | None]:
+    """MAND-2 (CE L52-4 al. 2): ``(first day, last day or None)`` of the collection period.
+
+    Start: first day of the month six months before the election month (présidentielle: twelve),
+    unless ``facts.collection_start`` overrides it (partial or early elections). End: the filing
+    date of the campaign account, inclusive (``None`` while not filed).
+    """
+    start = facts.collection_start or legal_window_start(facts.election_kind, facts.round1)
+    return start, facts.filing_date
+
+
+def check_window(gift: Gift, facts: CampaignFacts) -> Decision:
+    """MAND-2 (CE L52-4 al. 2): the gift must fall inside the collection window.
+
+    ``parti`` mode: no window. ``petite-commune`` mode: only the dates the staff entered
+    (``collection_start``, ``filing_date``) are checked, as L52-4 does not apply.
+    """
+    if facts.mode == "parti":
+        return Decision.accept()
+    if facts.mode == "petite-commune":
+        start, end = facts.collection_start, facts.filing_date
+    else:
+        start, end = collection_window(facts)
+    when = format_date(gift.on)
+    if start is not None and gift.on < start:
+        return Decision.refuse(
+            "MAND-2",
+            f"Don du {when} antérieur à l'ouverture de la période de collecte le "
+            f"{format_date(start)} : le mandataire ne peut recueillir de fonds qu'à partir de "
+            "cette date (art. L52-4 du code électoral). Le don doit être refusé ou remboursé.",
+        )
+    if end is not None and gift.on > end:
+        return Decision.refuse(
+            "MAND-2",
+            f"Don du {when} postérieur au dépôt du compte de campagne le {format_date(end)} : "
+            "la période de collecte est close (art. L52-4 du code électoral).",
+        )
+    return Decision.accept()
+
+
+# --------------------------------------------------------------------------- donor identity
+
+
+def check_identity(donor: Donor, facts: CampaignFacts) -> Decision:
+    """DON-10 (CE R39-1 al. 1): identity, nationality and fiscal address of every donor.
+
+    Missing fields are refused where R39-1 applies (candidat, parti) and only warned about in
+    ``petite-commune`` mode (no campaign account, but L52-8 still wants an identified donor).
+    """
+    labels = {
+        "nom": donor.nom,
+        "prénom": donor.prenom,
+        "adresse": donor.adresse,
+        "code postal": donor.code_postal,
+        "commune": donor.commune,
+        "pays": donor.pays,
+        "nationalité": donor.nationalite,
+    }
+    missing = [label for label, value in labels.items() if not value.strip()]
+    if missing:
+        message = (
+            f"Identité du donateur incomplète ({', '.join(missing)} manquant(s)) : le mandataire "
+            "doit relever l'identité, la nationalité et l'adresse du domicile fiscal de chaque "
+            "donateur (art. R39-1 du code électoral)."
+        )
+        severity = WARNING if facts.mode == "petite-commune" else REFUSED
+        return Decision((Reason("DON-10", severity, message),))
+    postcode = donor.code_postal.replace(" ", "")
+    if normalise_name(donor.pays) in {"fr", "fra", "france"} and not (
+        len(postcode) == 5 and postcode.isdigit()
+    ):
+        return Decision.warn(
+            "DON-10",
+            f"Code postal « {donor.code_postal} » inhabituel pour une adresse en France "
+            "(5 chiffres attendus) : vérifiez l'adresse du domicile fiscal.",
+        )
+    return Decision.accept()
+
+
+def check_eligibility(donor: Donor, *, include_natural_person: bool = True) -> Decision:
+    """DON-1 (CE L52-8 al. 1, 1st sentence): natural person, French **or** resident in France,
+    and the eligibility attestation ticked on the form.
+
+    ``include_natural_person=False`` leaves the legal-person case to :func:`check_legal_person`
+    (DON-3), as :func:`evaluate_gift` does, so the treasurer does not read it twice.
+    """
+    reasons: list[Reason] = []
+    if include_natural_person and not donor.natural_person:
+        reasons.append(
+            Reason(
+                "DON-1",
+                REFUSED,
+                "Seule une personne physique peut faire un don à un candidat "
+                "(art. L52-8, al. 1, du code électoral).",
+            )
+        )
+    if not (donor.is_french or donor.lives_in_france):
+        reasons.append(
+            Reason(
+                "DON-1",
+                REFUSED,
+                f"Le donateur n'est ni de nationalité française (« {donor.nationalite} ») ni "
+                f"domicilié en France (« {donor.pays} ») : il ne peut pas faire de don "
+                "(art. L52-8, al. 1, du code électoral). Le don doit être refusé ou remboursé.",
+            )
+        )
+    if not donor.attests_eligibility:
+        reasons.append(
+            Reason(
+                "DON-1",
+                REFUSED,
+                "Le donateur n'a pas attesté être une personne physique de nationalité française "
+                "ou résidant en France, donnant sur ses fonds personnels : le don ne peut pas "
+                "être accepté sans cette attestation.",
+            )
+        )
+    return Decision(tuple(reasons))
+
+
+def company_markers(*names: str) -> tuple[str, ...]:
+    """DON-3 markers found in ``names`` (word boundaries, case- and accent-insensitive).
+
+    ``company_markers("Dupont SARL")`` → ``("SARL",)``; ``company_markers("Sasha")`` → ``()``.
+    """
+    words = f" {normalise_name(' '.join(names).replace('.', '').replace('&', ' & '))} "
+    return tuple(display for marker, display in COMPANY_MARKERS.items() if f" {marker} " in words)
+
+
+def check_legal_person(donor: Donor) -> Decision:
+    """DON-3 (CE L52-8 al. 2): legal persons (companies, associations, unions…) may not give.
+
+    Refused when the donor is not a natural person; warned when the name looks like a company.
+    """
+    if not donor.natural_person:
+        return Decision.refuse(
+            "DON-3",
+            "Les personnes morales (sociétés, associations, syndicats, collectivités…) ne "
+            "peuvent pas financer une campagne électorale, sous quelque forme que ce soit "
+            "(art. L52-8, al. 2, du code électoral).",
+        )
+    found = company_markers(donor.nom, donor.prenom)
+    if found:
+        markers = ", ".join(f"« {m} »" for m in found)
+        return Decision.warn(
+            "DON-3",
+            f"Le nom « {donor.full_name} » contient {markers}, ce qui évoque une personne "
+            "morale : vérifiez que le don vient d'une personne physique et de ses fonds "
+            "personnels (art. L52-8, al. 2, du code électoral).",
+        )
+    return Decision.accept()
+
+
+def check_foreign(donor: Donor) -> Decision:
+    """DON-6 (CE L52-8 al. 6): no aid from a foreign State or foreign legal person.
+
+    Warned (possible third-party or foreign payment) when a non-French donor pays with a card
+    issued abroad or declares a fiscal address abroad.
+    """
+    if donor.is_french:
+        return Decision.accept()
+    causes = []
+    if donor.card_country and not is_france(donor.card_country):
+        causes.append(f"carte bancaire émise à l'étranger ({donor.card_country})")
+    if donor.pays and not donor.lives_in_france:
+        causes.append(f"domicile fiscal hors de France ({donor.pays})")
+    if not causes:
+        return Decision.accept()
+    return Decision.warn(
+        "DON-6",
+        f"Donateur de nationalité non française, {' et '.join(causes)} : vérifiez que le don ne "
+        "provient ni d'un État ou d'une personne morale étrangers, ni d'un tiers "
+        "(art. L52-8, al. 6, du code électoral).",
+    )
+
+
+def check_personal_contribution(donor: Donor, facts: CampaignFacts) -> Decision:
+    """DON-12 (CNCCFP FAQ; CE L52-12, L52-11-1): the candidate's or a colistier's money is an
+    *apport personnel*, not a donation.
+
+    Names are compared after :func:`app.core.finance.donors.normalise_name`, in any order
+    ("Marie Dupont" = "DUPONT Marie"). Refused *as a donation* (no receipt, no tax reduction).
+    """
+    people = [("le candidat", facts.candidate_name)]
+    people += [("le colistier", name) for name in facts.colistiers]
+    for role, name in people:
+        if name and same_person_name(name, donor.nom, donor.prenom):
+            return Decision.refuse(
+                "DON-12",
+                f"« {donor.full_name} » est {role} « {name} » : ce versement n'est pas un don, "
+                "il est à enregistrer comme apport personnel (pas de reçu-don, pas de réduction "
+                "d'impôt).",
+            )
+    return Decision.accept()
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+def donor_cap(facts: CampaignFacts) -> int:
+    """DON-2 4 600 € per election, or PARTY-1 7 500 € per calendar year in ``parti`` mode."""
+    return PARTY_YEAR_CAP if facts.mode == "parti" else DONATION_CAP
+
+
+def donor_total_for_cap(facts: CampaignFacts, history: History) -> int:
+    """What the donor's cap is measured against: the election (DON-2) or, in party mode, the
+    calendar year (PARTY-1)."""
+    if facts.mode == "parti":
+        return history.donor_year_total_cents
+    return history.donor_election_total_cents
+
+
+def remaining_allowance(facts: CampaignFacts, history: History) -> int:
+    """Cents the donor may still give (DON-2 / PARTY-1), never negative."""
+    return max(0, donor_cap(facts) - donor_total_for_cap(facts, history))
+
+
+def excess_to_refund(total_before: int, amount: int, cap: int = DONATION_CAP) -> int:
+    """DON-16: the part of ``amount`` above ``cap`` given ``total_before``, to refund (cents)."""
+    return max(0, min(amount, total_before + amount - cap))
+
+
+def check_cap(gift: Gift, facts: CampaignFacts, history: History) -> Decision:
+    """DON-2 (CE L52-8 al. 1): 4 600 € per donor for the same election, every candidate, round
+    and channel together, in-kind gifts included (DON-18).
+
+    ``parti`` mode: PARTY-1 (loi 88-227 art. 11-4), 7 500 € per person and calendar year.
+    """
+    cap = donor_cap(facts)
+    before = donor_total_for_cap(facts, history)
+    after = before + gift.amount_cents
+    if after <= cap:
+        return Decision.accept()
+    left = max(0, cap - before)
+    still = (
+        f"vous pouvez encore donner {format_cents(left)}."
+        if left
+        else "le plafond est déjà atteint, aucun nouveau don n'est possible."
+    )
+    if facts.mode == "parti":
+        return Decision.refuse(
+            "PARTY-1",
+            f"Ce don de {format_cents(gift.amount_cents)} porterait le total des dons et "
+            f"cotisations de l'année {gift.on.year} à {format_cents(after)}, au-delà du plafond de "
+            f"{format_cents(cap)} par personne et par an (art. 11-4 de la loi n° 88-227) : {still}",
+        )
+    return Decision.refuse(
+        "DON-2",
+        f"Ce don de {format_cents(gift.amount_cents)} porterait le total de ce donateur pour "
+        f"cette élection à {format_cents(after)}, au-delà du plafond de {format_cents(cap)} "
+        f"(art. L52-8, al. 1, du code électoral) : {still}",
+    )
+
+
+def check_cash(gift: Gift) -> Decision:
+    """DON-4 (CE L52-8 al. 3): a cash gift may not exceed 150 €.
+
+    Applies to identified cash gifts (``especes``); anonymous meeting collections (``quete``)
+    are governed by the cash share only (DON-5, DON-17).
+    """
+    if gift.method != "especes" or gift.amount_cents <= CASH_MAX:
+        return Decision.accept()
+    return Decision.refuse(
+        "DON-4",
+        f"Don en espèces de {format_cents(gift.amount_cents)} : au-delà de "
+        f"{format_cents(CASH_MAX)}, un don doit être versé par chèque, virement, prélèvement "
+        "ou carte bancaire (art. L52-8, al. 3, du code électoral).",
+    )
+
+
+def campaign_cap(facts: CampaignFacts) -> CapResult | None:
+    """The campaign's spending cap: ``spending_cap_cents`` when set, else the 1st-round cap
+    computed from the election kind and population; ``None`` when it cannot be computed.
+    """
+    if facts.spending_cap_cents is not None:
+        return CapResult(
+            facts.spending_cap_cents,
+            f"Plafond de dépenses saisi : {format_cents(facts.spending_cap_cents)}",
+        )
+    try:
+        return spending_cap(facts.election_kind, facts.population)
+    except ValueError:
+        return None
+
+
+def check_cash_share(gift: Gift, facts: CampaignFacts, history: History) -> Decision:
+    """DON-5 (CE L52-8 al. 5) and DON-17: cash gifts and quêtes together may not exceed 20 % of
+    the spending cap when that cap is >= 15 000 €; warned from 80 % of that ceiling.
+
+    Candidate mode only (no cap in ``petite-commune`` mode, no such rule for parties).
+    """
+    if gift.method not in CASH_METHODS or facts.mode != "candidat":
+        return Decision.accept()
+    cap = campaign_cap(facts)
+    if cap is None:
+        return Decision.warn(
+            "DON-5",
+            "Plafond de dépenses inconnu : le plafond des espèces (20 % du plafond de dépenses) "
+            "ne peut pas être vérifié. Renseignez le plafond de la campagne.",
+        )
+    ceiling = cash_ceiling(cap)
+    if ceiling is None:
+        return Decision.accept()
+    after = history.campaign_cash_total_cents + gift.amount_cents
+    if after > ceiling:
+        return Decision.refuse(
+            "DON-5",
+            f"Les espèces et quêtes atteindraient {format_cents(after)}, au-delà du maximum de "
+            f"{format_cents(ceiling)} (20 % du plafond de dépenses de {format_cents(cap.cents)}, "
+            f"art. L52-8, al. 5, du code électoral). Reste possible en espèces : "
+            f"{format_cents(max(0, ceiling - history.campaign_cash_total_cents))}.",
+        )
+    if after * 100 >= ceiling * 80:
+        return Decision.warn(
+            "DON-5",
+            f"Les espèces et quêtes atteindront {format_cents(after)}, soit "
+            f"{after * 100 // ceiling} % du maximum de {format_cents(ceiling)} autorisé "
+            "(20 % du plafond de dépenses, art. L52-8, al. 5) : privilégiez chèques et virements.",
+        )
+    return Decision.accept()
+
+
+# --------------------------------------------------------------------------- all together
+
+
+def evaluate_gift(gift: Gift, facts: CampaignFacts, history: History | None = None) -> Decision:
+    """Run every rule that applies to ``facts.mode`` and combine the reasons.
+
+    * candidat: MAND-1, MAND-2, DON-10, DON-3, DON-1, DON-12, DON-2, DON-4, DON-5, DON-6;
+    * petite-commune (DON-SMALL): the same without MAND-1 and DON-5, window only if dates given;
+    * parti: PARTY-1 instead of DON-2, no window, no DON-12, no DON-5.
+
+    An anonymous quête (``method="quete"``) has no donor: only MAND-1, MAND-2 and DON-5 apply.
+    """
+    history = history or History()
+    decisions = [check_mandataire(facts), check_window(gift, facts)]
+    if gift.method != "quete":
+        donor = gift.donor
+        decisions += [
+            check_identity(donor, facts),
+            check_legal_person(donor),
+            check_eligibility(donor, include_natural_person=False),
+        ]
+        if facts.mode != "parti":
+            decisions.append(check_personal_contribution(donor, facts))
+        decisions += [check_cap(gift, facts, history), check_cash(gift)]
+    decisions.append(check_cash_share(gift, facts, history))
+    if gift.method != "quete":
+        decisions.append(check_foreign(gift.donor))
+    return Decision.combine(*decisions)

@@ -1,0 +1,90 @@
+"""``estrade init``: configuration, database, demo site and first administrator."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.clitools import fail
+from app.fileutil import atomic_write_text
+from app.schema import upgrade_database
+
+ADMIN_FILE = "initial-admin.txt"
+DEFAULT_ADMIN_EMAIL = "admin@example.org"
+
+
+def _ensure_instance_config(app: Flask) -> bool:
+    path = Path(app.instance_path) / "config.py"
+    if path.exists():
+        return False
+    secret = secrets.token_hex(32)
+    atomic_write_text(path, "# Généré par « estrade init ». Voir instance/config.example.py.\n"
+                      f"SECRET_KEY = {secret!r}\n", mode=0o600)
+    app.config["SECRET_KEY"] = secret
+    return True
+
+
+def _ensure_admin(app: Flask) -> tuple[str, str | None]:
+    """Create the first admin if there is none; return (email, password still valid or None)."""
+    from app import audit
+    from app.accounts.models import User
+    from app.accounts.passwords import generate_password, password_problems
+    from app.extensions import db
+
+    secret_file = Path(app.instance_path) / ADMIN_FILE
+    admin = db.session.scalar(select(User).where(User.role == "admin", User.active.is_(True))
+                              .order_by(User.id))
+    if admin is None:
+        email = os.environ.get("ESTRADE_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL).strip().lower()
+        password = os.environ.get("ESTRADE_ADMIN_PASSWORD") or generate_password()
+        if problems := password_problems(password, email):
+            fail("ESTRADE_ADMIN_PASSWORD refusé : " + " ".join(problems))
+        admin = User(email=email, role="admin", active=True)
+        admin.set_password(password)
+        db.session.add(admin)
+        db.session.flush()
+        audit.record("user.create", admin, role="admin", via="estrade init")
+        db.session.commit()
+        atomic_write_text(secret_file, f"{email}\n{password}\n", mode=0o600)
+        return email, password
+    if secret_file.exists():
+        lines = secret_file.read_text(encoding="utf-8").splitlines()
+        if len(lines) >= 2 and lines[0] == admin.email and admin.check_password(lines[1]):
+            return admin.email, lines[1]
+    return admin.email, None
+
+
+@click.command("init")
+@click.option("--no-demo", is_flag=True, help="Ne pas créer le site de démonstration.")
+@with_appcontext
+def init_command(no_demo: bool) -> None:
+    """Prépare l'installation : configuration, base de données, site de démo, administrateur."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    steps = 4 if not no_demo else 3
+    click.echo(f"[1/{steps}] Configuration…", nl=False)
+    click.echo(" instance/config.py créé (clé secrète aléatoire)."
+               if _ensure_instance_config(app) else " instance/config.py conservé.")
+    click.echo(f"[2/{steps}] Base de données : migrations…", nl=False)
+    upgrade_database(app)
+    click.echo(" à jour.")
+    if not no_demo:
+        from app.campaigns.demo import seed_demo
+
+        click.echo(f"[3/{steps}] {seed_demo(app)}")
+    email, password = _ensure_admin(app)
+    click.echo(f"[{steps}/{steps}] Administrateur : {email}")
+    click.echo("")
+    click.echo("Connexion : http://127.0.0.1:5000/admin/login")
+    click.echo(f"  e-mail       : {email}")
+    if password:
+        click.echo(f"  mot de passe : {password}")
+        click.echo(f"  (aussi dans instance/{ADMIN_FILE} tant qu'il n'a pas été changé)")
+    else:
+        click.echo("  mot de passe : celui que vous avez choisi "
+                   "(oublié ? « estrade users password EMAIL »)")

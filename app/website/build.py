@@ -1,0 +1,275 @@
+"""Static export: ``estrade build`` writes the published site to a folder.
+
+Two paths, one renderer (:class:`app.website.render.SiteRenderer`, as the live views):
+
+* content pages are rendered by calling the renderer directly (in worker processes when there
+  are many), skipped when their key (page text + everything site-wide) is unchanged since the
+  last build, and written only when their bytes differ;
+* everything else (home, news lists, feed, sitemap, robots.txt, legal pages, theme assets,
+  generated CSS, media and image sizes) is frozen by Frozen-Flask through the live views,
+  which also leaves a file untouched when its content has not changed.
+
+``<out>/.estrade-build.json`` remembers the keys and files of the previous build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from flask_frozen import Freezer, FrozenFlaskWarning
+
+from app.campaigns.models import Site
+from app.website.images import RASTER
+from app.website.render import (
+    FEED_PATH,
+    INDEX_SLUGS,
+    LEGAL_SLUG,
+    NEWS_SLUG,
+    PRIVACY_SLUG,
+    RenderOptions,
+    SiteRenderer,
+)
+from app.website.repository import site_content
+from app.website.themes import ThemeError, static_files
+from app.website.views import BUILD_RENDERER, make_renderer
+
+MANIFEST = ".estrade-build.json"
+PARALLEL_FROM = 300  # pages to render before worker processes pay off
+logger = logging.getLogger(__name__)
+
+
+class BuildError(Exception):
+    """A French message explaining why the site cannot be exported."""
+
+
+@dataclass
+class BuildReport:
+    pages_written: list[str] = field(default_factory=list)
+    pages_unchanged: int = 0
+    frozen_written: list[str] = field(default_factory=list)
+    frozen_unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def written(self) -> list[str]:
+        return self.pages_written + self.frozen_written
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
+    return True
+
+
+def page_file(out: Path, slug: str) -> str:
+    return f"{out}/{slug}/index.html"
+
+
+_WORKER: tuple[SiteRenderer, Path] | None = None
+
+
+def _render_pages(slugs: list[str]) -> list[tuple[str, bool, list[str]]]:
+    """Render and write pages; runs in the builder or in a forked worker."""
+    assert _WORKER is not None
+    renderer, out = _WORKER
+    results = []
+    for slug in slugs:
+        output = renderer.render_page(renderer.content.pages[slug])
+        written = _write_if_changed(Path(page_file(out, slug)), output.body.encode("utf-8"))
+        results.append((slug, written, list(output.warnings)))
+    return results
+
+
+def resolve_options(app: Flask, renderer_base: str, base_url: str | None,
+                    donate_url: str | None) -> RenderOptions:
+    base = (base_url or renderer_base or "").rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise BuildError("Adresse publique du site inconnue : indiquez --base-url "
+                         "https://mon-site.fr, ou base_url dans site.toml (elle sert aux "
+                         "adresses canoniques, au plan du site et au flux).")
+    donate = donate_url or app.config.get("ESTRADE_DONATE_URL") or ""
+    if not donate:
+        donate = f"{(renderer_base or base).rstrip('/')}/don"
+    if not donate.startswith(("http://", "https://")):
+        raise BuildError(f"Adresse de don « {donate} » invalide : une adresse complète de "
+                         "l’application en ligne est attendue (https://…/don).")
+    return RenderOptions(base_url=base, donate_url=donate, export=True)
+
+
+def frozen_urls(renderer: SiteRenderer) -> list[str]:
+    """The URLs Frozen-Flask freezes: indexes, feeds and files (not content pages)."""
+    pages = renderer.content.pages
+    urls = ["/", "/sitemap.xml", "/robots.txt", "/_theme/settings.css"]
+    if renderer.news or NEWS_SLUG in pages:
+        urls.append(f"/{NEWS_SLUG}/")
+        urls += [f"/{NEWS_SLUG}/page/{n}/" for n in range(2, renderer.news_page_count() + 1)]
+    if renderer.news:
+        urls.append(FEED_PATH)
+    urls += [f"/{slug}/" for slug in (LEGAL_SLUG, PRIVACY_SLUG) if slug not in pages]
+    urls += [f"/_theme/{name}" for name in static_files(renderer.themes_dir, renderer.theme_name)
+             if name != "settings.css"]
+    media = renderer.images.media_root
+    if media.is_dir():
+        for path in sorted(media.rglob("*")):
+            relative = path.relative_to(media).as_posix()
+            if not path.is_file() or relative.startswith(("_img/", ".")):
+                continue
+            urls.append(f"/media/{relative}")
+            if path.suffix.lower() in RASTER:
+                urls += renderer.images.variant_urls(relative)
+    return urls
+
+
+def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None,
+               theme: str | None = None, donate_url: str | None = None,
+               echo: Callable[[str], None] = print, workers: int | None = None) -> BuildReport:
+    """Export ``site`` into ``out`` (needs an application context)."""
+    global _WORKER
+    started = time.perf_counter()
+    report = BuildReport()
+    out = out.resolve()
+    echo(f"[1/4] Lecture du site « {site.slug} » et du thème…")
+    # The DON-9 block is rendered by the app's templates, which expect a request context.
+    with app.test_request_context("/"):
+        content = site_content(Path(app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
+                               Path(app.instance_path) / "cache")
+        options = resolve_options(app, content.config.base_url, base_url, donate_url)
+        try:
+            renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img",
+                                     content=content)
+        except ThemeError as exc:
+            raise BuildError(str(exc)) from None
+    if renderer.setting_errors:
+        raise BuildError("Réglages du thème refusés :\n- " + "\n- ".join(renderer.setting_errors))
+    for error in renderer.content.errors:
+        report.warnings.append(str(error))
+        echo(f"      avertissement : {error}")
+    echo(f"      {len(renderer.content.pages)} pages publiées, thème « {renderer.theme_name} », "
+         f"adresse {options.base_url}, dons vers {options.donate_url}")
+
+    manifest_path = out / MANIFEST
+    try:
+        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        previous = {}
+    old_keys: dict[str, str] = previous.get("pages", {})
+    slugs = sorted(s for s in renderer.content.pages if s not in INDEX_SLUGS)
+    keys = {slug: renderer.page_key(renderer.content.pages[slug]) for slug in slugs}
+    todo = [s for s in slugs  # os.path: 5,000 pathlib objects cost more than the check
+            if old_keys.get(s) != keys[s] or not os.path.isfile(page_file(out, s))]
+    report.pages_unchanged = len(slugs) - len(todo)
+    echo(f"[2/4] Pages : {len(todo)} à rendre, {report.pages_unchanged} inchangées depuis "
+         "la dernière construction")
+    _WORKER = (renderer, out)
+    try:
+        results = _run(todo, workers)
+    finally:
+        _WORKER = None
+    for slug, written, page_warnings in results:
+        if written:
+            report.pages_written.append(f"{slug}/index.html")
+        else:
+            report.pages_unchanged += 1
+        report.warnings += [f"pages/{slug} : {w}" for w in page_warnings]
+
+    echo("[3/4] Accueil, actualités, flux, plan du site et fichiers (Frozen-Flask)…")
+    urls = frozen_urls(renderer)
+    frozen_files = _freeze(app, renderer, out, urls, report)
+    report.frozen_unchanged = len(urls) + 1 - len(report.frozen_written)
+
+    echo("[4/4] Nettoyage des fichiers qui ne sont plus publiés…")
+    keep_pages = {f"{s}/index.html" for s in slugs}
+    stale = [f"{s}/index.html" for s in old_keys if f"{s}/index.html" not in keep_pages]
+    stale += [f for f in previous.get("frozen", []) if f not in frozen_files]
+    for relative in stale:
+        if relative in frozen_files or relative in keep_pages:
+            continue
+        path = out / relative
+        if path.is_file():
+            path.unlink()
+            report.removed.append(relative)
+            _prune(path.parent, out)
+    manifest = {"version": 1, "site": site.slug, "theme": renderer.theme_name,
+                "pages": keys, "frozen": sorted(frozen_files)}
+    _write_if_changed(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(todo: list[str], workers: int | None) -> list[tuple[str, bool, list[str]]]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count < 2 or len(todo) < PARALLEL_FROM or "fork" not in (
+            multiprocessing.get_all_start_methods()):
+        return _render_pages(todo)
+    size = max(20, len(todo) // (count * 8))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        return [item for chunk in pool.imap_unordered(_render_pages, chunks) for item in chunk]
+
+
+def _freeze(app: Flask, renderer: SiteRenderer, out: Path, urls: list[str],
+            report: BuildReport) -> set[str]:
+    freezer = Freezer(with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+    saved = {k: app.config.get(k) for k in app.config if k.startswith("FREEZER_")}
+    freezer.init_app(app)
+    app.config.update(FREEZER_DESTINATION=str(out), FREEZER_REMOVE_EXTRA_FILES=False,
+                      FREEZER_IGNORE_MIMETYPE_WARNINGS=True, FREEZER_REDIRECT_POLICY="error",
+                      FREEZER_SKIP_EXISTING=False, FREEZER_BASE_URL=None)
+    freezer.register_generator(lambda: iter(urls))
+    before = {u: _stat(out / freezer.urlpath_to_filepath(u)) for u in urls}
+    app.extensions[BUILD_RENDERER] = renderer
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FrozenFlaskWarning)
+            freezer.freeze()
+    finally:
+        app.extensions.pop(BUILD_RENDERER, None)
+        for key in [k for k in app.config if k.startswith("FREEZER_")]:
+            app.config.pop(key)
+        app.config.update(saved)
+    files = {freezer.urlpath_to_filepath(u) for u in urls}
+    report.frozen_written += [freezer.urlpath_to_filepath(u) for u in urls
+                              if _stat(out / freezer.urlpath_to_filepath(u)) != before[u]]
+    not_found = renderer.render_not_found()
+    if _write_if_changed(out / "404.html", not_found.body.encode("utf-8")):
+        report.frozen_written.append("404.html")
+    files.add("404.html")
+    return files
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _prune(folder: Path, out: Path) -> None:
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def summary(report: BuildReport) -> str:
+    return (f"Terminé en {report.seconds:.2f} s : {len(report.written)} fichier(s) réécrit(s) "
+            f"({len(report.pages_written)} page(s), {len(report.frozen_written)} index, flux "
+            f"et fichiers), {report.pages_unchanged + report.frozen_unchanged} inchangé(s), "
+            f"{len(report.removed)} supprimé(s), {len(report.warnings)} avertissement(s).")

@@ -1,0 +1,315 @@
+"""One renderer for the live site and the static export: a page in, a full HTML page out.
+
+:class:`SiteRenderer` holds everything a page needs (content, theme, validated settings, the
+DON-9 legal block, base URL). It has no Flask dependency once built, so the live views and the
+builder (including its worker processes) call exactly the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from app.core.publishing.blocks import Block
+from app.core.publishing.markdown import render_markdown
+from app.core.publishing.pages import Page, full_page, page_fingerprint
+from app.core.publishing.theme_settings import settings_css
+from app.website import feeds
+from app.website.images import ImageStore
+from app.website.legal_pages import (
+    LEGAL_BLOCK_MARKER,
+    CampaignInfo,
+    legal_notice_html,
+    privacy_html,
+)
+from app.website.repository import SiteContent
+from app.website.themes import (
+    check_theme_settings,
+    load_theme,
+    theme_environment,
+    theme_state,
+)
+
+NEWS_SLUG = "actualites"
+NEWS_PER_PAGE = 10
+LEGAL_SLUG = "mentions-legales"
+PRIVACY_SLUG = "confidentialite"
+FEED_PATH = f"/{NEWS_SLUG}/atom.xml"
+INDEX_SLUGS = frozenset({"", NEWS_SLUG})  # pages that list other pages
+SOCIAL_LABELS = {"mastodon": "Mastodon", "peertube": "PeerTube", "facebook": "Facebook",
+                 "instagram": "Instagram", "bluesky": "Bluesky", "x": "X", "twitter": "X",
+                 "linkedin": "LinkedIn", "youtube": "YouTube", "tiktok": "TikTok"}
+_DON_HREF = re.compile(r'href="/don(?=[?"#])')
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    base_url: str  # absolute site address without trailing slash, for canonical URLs
+    donate_url: str = ""  # absolute URL of the live /don (static export); "" keeps /don
+    export: bool = False
+
+
+@dataclass(frozen=True)
+class Output:
+    body: str
+    status: int = 200
+    mimetype: str = "text/html"
+    csp: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Body:
+    html: str
+    toc: str
+    has_don: bool
+    frame_hosts: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+_cache: dict[tuple[str, str, str], _Body] = {}
+_cache_lock = threading.Lock()
+_CACHE_MAX = 20_000
+
+
+def _auto_page(slug: str, title: str, description: str = "") -> Page:
+    return Page(source=Path(f"<{slug or 'accueil'}>"), slug=slug, title=title,
+                description=description)
+
+
+@dataclass
+class SiteRenderer:
+    content: SiteContent
+    themes_dir: str
+    theme_name: str
+    legal_html: Markup
+    campaign: CampaignInfo
+    options: RenderOptions
+    images: ImageStore
+    setting_errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.theme = load_theme(self.themes_dir, self.theme_name)
+        self.env = theme_environment(self.themes_dir, self.theme_name)
+        self.fingerprint, self._theme_mtime = theme_state(self.themes_dir, self.theme_name)
+        check = check_theme_settings(self.theme, self.content.config.theme_settings)
+        self.settings = check.values
+        self.setting_errors = check.errors
+        self.css = settings_css(self.theme.specs, self.settings)
+        config = self.content.config
+        self.menu = [{"label": n.label, "url": n.url} for n in config.navigation] or [
+            {"label": p.title, "url": f"/{p.slug}/" if p.slug else "/"}
+            for p in self.content.menu()]
+        self.social = [{"name": k, "label": SOCIAL_LABELS.get(k, k.capitalize()), "url": v}
+                       for k, v in config.social.items()]
+        self.news = self.content.news()
+        self.global_key = self._hash(json.dumps(
+            [self.fingerprint, config.raw, self.settings, self.menu, str(self.legal_html),
+             self.campaign.__dict__, self.options.__dict__, self._media_signature()],
+            sort_keys=True, default=str))
+
+    def theme_mtime_ns(self) -> int:
+        return self._theme_mtime
+
+    # ---------------------------------------------------------------- keys (incremental builds)
+    @staticmethod
+    def _hash(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+    def _media_signature(self) -> list[tuple[str, int, int]]:
+        root = self.images.media_root
+        if not root.is_dir():
+            return []
+        return sorted((p.relative_to(root).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                      for p in root.rglob("*") if p.is_file())
+
+    def page_key(self, page: Page) -> str:
+        """Changes when the page's output may change (its text, or anything site-wide)."""
+        return self._hash(self.global_key + page_fingerprint(page))
+
+    # ---------------------------------------------------------------- pieces
+    def url(self, path: str) -> str:
+        return f"{self.options.base_url}{path}"
+
+    def _body(self, page: Page) -> _Body:
+        key = (page_fingerprint(page), self.fingerprint, str(page.source))
+        with _cache_lock:
+            cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        page = full_page(page)
+        rendered = render_markdown(page.body, self._render_block, first_line=page.body_line)
+        hosts = tuple(sorted({b.data["host"] for b in rendered.blocks
+                              if b.name == "video" and b.error is None}))
+        body = _Body(rendered.html, rendered.toc,
+                     any(b.name == "don" and b.error is None for b in rendered.blocks),
+                     hosts, tuple(rendered.warnings))
+        with _cache_lock:
+            if len(_cache) >= _CACHE_MAX:
+                _cache.clear()
+            _cache[key] = body
+        return body
+
+    def _render_block(self, block: Block) -> str:
+        if block.error:
+            return self.env.get_template("blocks/_error.html").render(block=block)
+        return self.env.get_template(f"blocks/{block.name}.html").render(
+            block=block, settings=self.settings, presets=self.content.config.donation_presets)
+
+    def csp(self, frame_hosts: tuple[str, ...] = (), form_origins: tuple[str, ...] = ()) -> str:
+        frames = " ".join(f"https://{h}" for h in frame_hosts) or "'none'"
+        form = " ".join(("'self'", *form_origins))
+        if self.options.donate_url.startswith("http"):
+            match = re.match(r"^https?://[^/]+", self.options.donate_url)
+            form += f" {match.group(0)}" if match else ""
+        return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                f"font-src 'self'; frame-src {frames}; object-src 'none'; base-uri 'self'; "
+                f"form-action {form}")
+
+    def _html(self, template: str, page: Page, path: str, *, content: str = "", toc: str = "",
+              needs_legal: bool = False, frame_hosts: tuple[str, ...] = (), status: int = 200,
+              warnings: tuple[str, ...] = (), form_origins: tuple[str, ...] = (),
+              **extra: Any) -> Output:
+        csp = self.csp(frame_hosts, form_origins)
+        image = page.image or self.settings.get("photo_accueil") or ""
+        context = {
+            "site": self.content.config, "settings": self.settings, "menu": self.menu,
+            "social": self.social, "path": path, "page": page, "assets": "/_theme/",
+            "canonical": self.url(path), "og_image": self.url(f"/{image}") if image else "",
+            "feed_url": FEED_PATH if self.news else "", "csp": csp,
+            "content": Markup(content), "toc": Markup(toc), "latest_news": [], "news": [],
+            "pagination": None,
+            "footer_links": [{"label": "Mentions légales", "url": f"/{LEGAL_SLUG}/"},
+                             {"label": "Confidentialité", "url": f"/{PRIVACY_SLUG}/"}],
+            "donation_legal": self.legal_html if needs_legal else Markup(""),
+        }
+        context.update(extra)
+        html = self.env.get_template(template).render(**context)
+        if needs_legal and LEGAL_BLOCK_MARKER not in html:
+            # The theme left the DON-9 slot out: the app places the block itself.
+            at = html.rfind("</main>")
+            at = at if at >= 0 else html.rfind("</body>")
+            html = html[:at] + str(self.legal_html) + "\n" + html[at:]
+        html = self.images.rewrite(html, eager=2)
+        if self.options.donate_url:
+            html = _DON_HREF.sub(f'href="{self.options.donate_url}', html)
+        return Output(html, status, "text/html", csp, warnings)
+
+    def render_app_page(self, title: str, path: str, content: str, *, description: str = "",
+                        status: int = 200, form_origins: tuple[str, ...] = ()) -> Output:
+        """A page whose content the app made (the donation pages), inside the theme, with
+        the DON-9 legal block."""
+        page = _auto_page(path.strip("/"), title, description or title)
+        return self._html("page.html", page, path, content=content, needs_legal=True,
+                          status=status, form_origins=form_origins)
+
+    # ---------------------------------------------------------------- pages
+    def page_template(self, page: Page) -> str:
+        if page.slug == "":
+            return "home.html"
+        return "news.html" if page.slug == NEWS_SLUG else "page.html"
+
+    def render_page(self, page: Page) -> Output:
+        body = self._body(page)
+        extra: dict[str, Any] = {}
+        if page.slug == "":
+            extra["latest_news"] = self.news[:3]
+        if page.slug == NEWS_SLUG:
+            return self.render_news(1, page)
+        needs_legal = body.has_don or page.meta.get("don") is True
+        return self._html(self.page_template(page), page, f"/{page.slug}/" if page.slug else "/",
+                          content=body.html, toc=body.toc, needs_legal=needs_legal,
+                          frame_hosts=body.frame_hosts, warnings=body.warnings, **extra)
+
+    def news_page_count(self) -> int:
+        return max(1, -(-len(self.news) // NEWS_PER_PAGE))
+
+    def render_news(self, number: int, page: Page | None = None) -> Output:
+        page = page or self.content.pages.get(NEWS_SLUG) or _auto_page(
+            NEWS_SLUG, "Actualités", "Les dernières nouvelles de la campagne.")
+        if number < 1 or number > self.news_page_count():
+            return self.render_not_found()
+        body = self._body(page) if number == 1 else None
+        start = (number - 1) * NEWS_PER_PAGE
+        path = f"/{NEWS_SLUG}/" + (f"page/{number}/" if number > 1 else "")
+        pagination = {
+            "number": number, "count": self.news_page_count(),
+            "previous": (f"/{NEWS_SLUG}/" + (f"page/{number - 1}/" if number > 2 else ""))
+            if number > 1 else "",
+            "next": f"/{NEWS_SLUG}/page/{number + 1}/" if number < self.news_page_count() else "",
+        }
+        return self._html("news.html", page, path, content=body.html if body else "",
+                          needs_legal=bool(body and body.has_don),
+                          frame_hosts=body.frame_hosts if body else (),
+                          news=self.news[start:start + NEWS_PER_PAGE], pagination=pagination)
+
+    def render_legal_notice(self) -> Output:
+        title = self.content.config.title
+        page = _auto_page(LEGAL_SLUG, "Mentions légales",
+                          f"Éditeur, directeur de la publication et hébergeur de {title}.")
+        html = legal_notice_html(self.content.config, self.campaign, self.url("/"))
+        return self._html("page.html", page, f"/{LEGAL_SLUG}/", content=html)
+
+    def render_privacy(self) -> Output:
+        page = _auto_page(PRIVACY_SLUG, "Politique de confidentialité",
+                          "Les données personnelles traitées par la campagne et vos droits.")
+        html = privacy_html(self.content.config, self.campaign, self.url("/"))
+        return self._html("page.html", page, f"/{PRIVACY_SLUG}/", content=html)
+
+    def render_not_found(self) -> Output:
+        page = _auto_page("404", "Page introuvable", "La page demandée n’existe pas.")
+        return self._html("404.html", page, "/404.html", status=404)
+
+    def render_path(self, slug: str) -> Output:
+        """The output for ``/<slug>/`` (``""`` is the home page)."""
+        page = self.content.pages.get(slug)
+        if page is not None:
+            return self.render_page(page)
+        if slug == "":
+            return self.render_page(_auto_page("", self.content.config.title,
+                                               self.content.config.description))
+        if slug == NEWS_SLUG and self.news:
+            return self.render_news(1)
+        if slug == LEGAL_SLUG:
+            return self.render_legal_notice()
+        if slug == PRIVACY_SLUG:
+            return self.render_privacy()
+        return self.render_not_found()
+
+    # ---------------------------------------------------------------- machine outputs
+    def page_paths(self) -> list[tuple[str, dt.date | None]]:
+        paths = [(f"/{slug}/" if slug else "/", p.date)
+                 for slug, p in sorted(self.content.pages.items())]
+        if "" not in self.content.pages:
+            paths.insert(0, ("/", None))
+        if NEWS_SLUG not in self.content.pages and self.news:
+            paths.append((f"/{NEWS_SLUG}/", self.news[0].date))
+        paths += [(f"/{NEWS_SLUG}/page/{n}/", None) for n in range(2, self.news_page_count() + 1)]
+        paths += [(f"/{LEGAL_SLUG}/", None), (f"/{PRIVACY_SLUG}/", None)]
+        return paths
+
+    def sitemap(self) -> Output:
+        body = feeds.sitemap((self.url(path), day) for path, day in self.page_paths())
+        return Output(body, mimetype="application/xml")
+
+    def feed(self) -> Output:
+        items = [(p, self.url(f"/{p.slug}/")) for p in self.news[:20]]
+        author = self.campaign.list_name or self.content.config.title
+        body = feeds.atom_feed(title=self.content.config.title, site_url=self.url("/"),
+                               feed_url=self.url(FEED_PATH), news_url=self.url(f"/{NEWS_SLUG}/"),
+                               items=items, author=author)
+        return Output(body, mimetype="application/atom+xml")
+
+    def robots(self) -> Output:
+        return Output(feeds.robots(self.url("/sitemap.xml")), mimetype="text/plain")
+
+    def settings_stylesheet(self) -> Output:
+        return Output(self.css, mimetype="text/css")

@@ -1,0 +1,178 @@
+"""Public pages of the site chosen by host name.
+
+Every view asks :func:`renderer` for the site's :class:`SiteRenderer` and returns one of its
+outputs; the static export (``app.website.build``) calls the same renderer. Public responses carry
+a strict Content-Security-Policy, an ETag and a Last-Modified date, and never set a cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, g, request, send_file
+from markupsafe import Markup
+
+from app.campaigns.mentions import mentions_for
+from app.campaigns.models import Site
+from app.campaigns.service import site_for_host
+from app.website.images import ImageStore
+from app.website.legal_pages import campaign_info, legal_block_html
+from app.website.render import FEED_PATH, NEWS_SLUG, Output, RenderOptions, SiteRenderer
+from app.website.repository import SiteContent, site_content, site_language
+from app.website.themes import static_file
+
+bp = Blueprint("website", __name__)
+BUILD_RENDERER = "estrade.build_renderer"  # app.extensions key set by the builder
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "interest-cohort=()",
+}
+
+
+def current_site() -> Site:
+    site = g.get("site") or site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
+    if site is None:
+        abort(503, "Aucun site n'est configuré : lancez « estrade init ».")
+    return site
+
+
+def legal_block(site: Site) -> Markup:
+    """The DON-9 block, rendered by the app (never by the theme)."""
+    return legal_block_html(mentions_for(site.campaign))
+
+
+def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
+                  image_cache: Path | None = None,
+                  content: SiteContent | None = None) -> SiteRenderer:
+    """Build the renderer of ``site`` (needs an application context)."""
+    config = current_app.config
+    content = content or site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
+                                      max_age=float(config["ESTRADE_CONTENT_RECHECK_SECONDS"]))
+    cache = image_cache or Path(current_app.instance_path) / "cache" / "images" / site.slug
+    return SiteRenderer(content=content, themes_dir=config["ESTRADE_THEMES_DIR"],
+                        theme_name=theme or site.theme, legal_html=legal_block(site),
+                        campaign=campaign_info(site.campaign), options=options,
+                        images=ImageStore(content.root / "media", cache))
+
+
+def renderer() -> SiteRenderer:
+    building = current_app.extensions.get(BUILD_RENDERER)
+    if building is not None:
+        return building  # type: ignore[no-any-return]
+    site = current_site()
+    return make_renderer(site, RenderOptions(base_url=request.host_url.rstrip("/")))
+
+
+def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
+    g.public_page = True
+    mimetype = output.mimetype
+    response = Response(output.body, status=output.status,
+                        mimetype=mimetype if mimetype != "text/html" else "text/html")
+    if mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = output.csp + "; frame-ancestors 'self'"
+    response.headers.update(SECURITY_HEADERS)
+    if output.status == 200:
+        response.set_etag(hashlib.sha256(output.body.encode("utf-8")).hexdigest()[:32])
+        newest = max(site_renderer.content.newest_mtime_ns, site_renderer.theme_mtime_ns())
+        response.last_modified = datetime.fromtimestamp(newest / 1e9, UTC).replace(microsecond=0)
+        response.cache_control.no_cache = True  # revalidate: cheap thanks to the ETag
+        response.make_conditional(request)
+    return response
+
+
+#: Blueprints whose pages are the public site's: shown in the site's language.
+PUBLIC_BLUEPRINTS = ("website", "donations")
+
+
+@bp.before_app_request
+def remember_site_language() -> None:
+    """Public pages speak the site's language (``language`` in site.toml, French by
+    default); the staff area follows each staff member's choice (``select_locale``)."""
+    g.site = None  # looked up once per public request, reused by current_site()
+    if request.blueprint not in PUBLIC_BLUEPRINTS:
+        return
+    g.site = site = site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
+    root = Path(current_app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir if site else None
+    g.site_language = site_language(root) if root else "fr"
+
+
+@bp.route("/", defaults={"slug": ""})
+@bp.route("/<path:slug>/")
+def page(slug: str) -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.render_path(slug), site_renderer)
+
+
+@bp.route(f"/{NEWS_SLUG}/page/<int:number>/")
+def news_page(number: int) -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.render_news(number), site_renderer)
+
+
+@bp.route(FEED_PATH)
+def feed() -> Response:
+    site_renderer = renderer()
+    if not site_renderer.news:
+        return _respond(site_renderer.render_not_found(), site_renderer)
+    return _respond(site_renderer.feed(), site_renderer)
+
+
+@bp.route("/sitemap.xml")
+def sitemap() -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.sitemap(), site_renderer)
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.robots(), site_renderer)
+
+
+@bp.route("/_theme/settings.css")
+def settings_css() -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.settings_stylesheet(), site_renderer)
+
+
+@bp.route("/_theme/<path:filename>")
+def theme_static(filename: str) -> Response:
+    site_renderer = renderer()
+    path = static_file(site_renderer.themes_dir, site_renderer.theme_name, filename)
+    if path is None:
+        abort(404)
+    return _file(path)
+
+
+@bp.route("/media/_img/<int:width>/<path:filename>")
+def media_variant(width: int, filename: str) -> Response:
+    path = renderer().images.variant(width, filename)
+    if path is None:
+        abort(404)
+    return _file(path)
+
+
+@bp.route("/media/<path:filename>")
+def media(filename: str) -> Response:
+    path = renderer().images.source(filename)
+    if path is None:
+        abort(404)
+    return _file(path)
+
+
+def _file(path: Path) -> Response:
+    g.public_page = True
+    response = send_file(path, max_age=3600, conditional=True)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def render_not_found() -> Response | tuple[str, int]:
+    try:
+        site_renderer = renderer()
+    except Exception:  # no site configured at all
+        return "Page introuvable", 404
+    return _respond(site_renderer.render_not_found(), site_renderer)

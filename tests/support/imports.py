@@ -1,0 +1,124 @@
+"""The import graph of a package, read with ``ast`` (nothing is imported), and its cycles.
+
+Every import counts, lazy ones inside functions and ``TYPE_CHECKING`` ones included: a cycle
+hidden in a function is still two modules that cannot be understood apart.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+#: Domain packages: every module below one of these belongs to it (longest prefix wins).
+#: Any other module (``app.extensions``, ``app.audit``…) is a package of its own.
+DOMAIN_PACKAGES = (
+    "app.core.publishing", "app.core.finance", "app.accounts", "app.campaigns", "app.website",
+    "app.editor", "app.donations", "app.ledger", "app.treasury",
+)  # fmt: skip
+
+
+def module_names(root: Path, top: str) -> dict[str, Path]:
+    """``dotted name → file`` for every module of the package folder ``root`` named ``top``."""
+    names: dict[str, Path] = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = [top, *path.relative_to(root).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        names[".".join(parts)] = path
+    return names
+
+
+def _resolve(current: str, is_package: bool, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    base = current.split(".")
+    if not is_package:
+        base.pop()
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def import_graph(root: Path, top: str) -> dict[str, set[str]]:
+    """``module → modules of the same package it imports``."""
+    modules = module_names(root, top)
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = _resolve(name, path.name == "__init__.py", node)
+                for alias in node.names:
+                    sub = f"{base}.{alias.name}"
+                    targets.append(sub if sub in modules else base)
+            for target in targets:
+                while target and target not in modules:  # ``import app.x.y`` of a package
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def package_of(module: str) -> str:
+    found = [p for p in DOMAIN_PACKAGES if module == p or module.startswith(p + ".")]
+    return max(found, key=len) if found else module
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        source = package_of(module)
+        packages.setdefault(source, set())
+        packages[source] |= {package_of(t) for t in targets} - {source}
+    return packages
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+
+    def visit(node: str) -> None:
+        nonlocal counter
+        index[node] = low[node] = counter
+        counter += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                item = stack.pop()
+                on_stack.discard(item)
+                component.append(item)
+                if item == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def describe(components: Iterable[list[str]], graph: dict[str, set[str]]) -> list[str]:
+    """One line per cycle, with the imports that close it."""
+    lines = []
+    for component in components:
+        members = set(component)
+        edges = [f"{a} → {b}" for a in component for b in sorted(graph[a] & members)]
+        lines.append("; ".join(edges))
+    return lines
