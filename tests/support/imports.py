@@ -62,18 +62,20 @@ def import_graph(root: Path, top: str) -> dict[str, set[str]]:
     return graph
 
 
-def package_of(module: str) -> str:
-    found = [p for p in DOMAIN_PACKAGES if module == p or module.startswith(p + ".")]
+def package_of(module: str, packages: tuple[str, ...] = DOMAIN_PACKAGES) -> str:
+    found = [p for p in packages if module == p or module.startswith(p + ".")]
     return max(found, key=len) if found else module
 
 
-def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    packages: dict[str, set[str]] = {}
+def package_graph(graph: dict[str, set[str]],
+                  packages: tuple[str, ...] = DOMAIN_PACKAGES) -> dict[str, set[str]]:
+    """``package → packages it imports``: the module graph seen from ``packages``."""
+    result: dict[str, set[str]] = {}
     for module, targets in graph.items():
-        source = package_of(module)
-        packages.setdefault(source, set())
-        packages[source] |= {package_of(t) for t in targets} - {source}
-    return packages
+        source = package_of(module, packages)
+        result.setdefault(source, set())
+        result[source] |= {package_of(t, packages) for t in targets} - {source}
+    return result
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
