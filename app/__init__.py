@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from app.config import PROJECT_ROOT, load_config
@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 def select_locale() -> str:
     """Staff pick their language for the staff area (/admin); public pages (the site, /don)
     follow the site (French by default), even for a logged-in staff member."""
+    if not has_request_context():  # a command: French, the installation's default
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     languages = [code.strip() for code in str(current_app.config["ESTRADE_LANGUAGES"]).split(",")]
     requested = request.args.get("lang")
     if requested in languages:

@@ -1,8 +1,12 @@
-"""Database plumbing: SQLite pragmas and write locks, and the donor/campaign lock helper.
+"""Database plumbing: SQLite pragmas, write locks and the one owner of each transaction.
 
 The cap check and the write must happen under one lock (design.md: PostgreSQL
 ``SELECT … FOR UPDATE``, SQLite ``BEGIN IMMEDIATE``). pysqlite's own transaction handling is
 switched off so that SQLAlchemy's "begin" event can emit the BEGIN we choose.
+
+:func:`transaction` is how a view, a CLI command or the webhook owns a write: it takes the
+write lock, commits at the end and rolls everything back on any error. Code below them (the
+ledger, booking, actions) never commits; :func:`require_transaction` makes it say so.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ def begin_write(session: Any) -> None:
     that the cap check reads under the lock. On PostgreSQL rows are locked with
     ``with_for_update()`` instead, and the open transaction is kept.
     """
-    real = session() if isinstance(session, scoped_session) else session
+    real = _real(session)
     if real.get_bind().dialect.name != "sqlite":
         return
     if real.in_transaction():
@@ -63,18 +67,53 @@ def begin_write(session: Any) -> None:
     real.info[WRITE_TX] = True
 
 
+OWNER = "estrade_transaction_owner"
+
+
+class NoTransactionError(RuntimeError):
+    """A write was attempted outside :func:`transaction` (a programming error)."""
+
+
+def _real(session: Any) -> Session:
+    return session() if isinstance(session, scoped_session) else session  # type: ignore[no-any-return]
+
+
 @contextlib.contextmanager
-def write_transaction(session: Any, *, commit: bool = True) -> Iterator[None]:
-    """The ledger's write pattern: :func:`begin_write`, then commit (unless the caller's own
-    transaction will) or, on any error, roll everything back."""
+def transaction(session: Any = None, *, dry_run: bool = False) -> Iterator[Any]:
+    """Own one write transaction: write lock, commit at the end (roll back with ``dry_run``),
+    roll back on any error. Not reentrant: the outermost owner is the only one."""
+    if session is None:
+        from app.extensions import db
+
+        session = db.session
+    real = _real(session)
+    if real.info.get(OWNER):
+        raise RuntimeError("transaction() inside transaction(): only the outer one commits")
     begin_write(session)
+    real.info[OWNER] = True
     try:
-        yield
-        if commit:
+        yield session
+        if dry_run:
+            session.rollback()
+        else:
             session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        real.info.pop(OWNER, None)
+
+
+def require_transaction(session: Any) -> None:
+    """Refuse a write made outside :func:`transaction` (it would never be committed, or be
+    committed by whoever commits next)."""
+    if not _real(session).info.get(OWNER):
+        raise NoTransactionError("ledger write outside transaction(): the view, CLI command or "
+                                 "webhook owning the write must open it")
+
+
+def in_transaction(session: Any) -> bool:
+    return bool(_real(session).info.get(OWNER))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -32,27 +32,27 @@ def _ensure_instance_config(app: Flask) -> bool:
 
 def _ensure_admin(app: Flask) -> tuple[str, str | None]:
     """Create the first admin if there is none; return (email, password still valid or None)."""
-    from app import audit
+    from app.accounts import actions
     from app.accounts.models import User
-    from app.accounts.passwords import generate_password, password_problems
+    from app.dbutil import transaction
     from app.extensions import db
 
     secret_file = Path(app.instance_path) / ADMIN_FILE
     admin = db.session.scalar(select(User).where(User.role == "admin", User.active.is_(True))
                               .order_by(User.id))
     if admin is None:
-        email = os.environ.get("ESTRADE_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL).strip().lower()
-        password = os.environ.get("ESTRADE_ADMIN_PASSWORD") or generate_password()
-        if problems := password_problems(password, email):
-            fail("ESTRADE_ADMIN_PASSWORD refusé : " + " ".join(problems))
-        admin = User(email=email, role="admin", active=True)
-        admin.set_password(password)
-        db.session.add(admin)
-        db.session.flush()
-        audit.record("user.create", admin, role="admin", via="estrade init")
-        db.session.commit()
-        atomic_write_text(secret_file, f"{email}\n{password}\n", mode=0o600)
-        return email, password
+        email = os.environ.get("ESTRADE_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
+        try:
+            with transaction():
+                account = actions.create_user(
+                    email, "admin", password=os.environ.get("ESTRADE_ADMIN_PASSWORD") or None,
+                    actor=None, via="estrade init")
+        except actions.AccountError as exc:
+            fail(f"ESTRADE_ADMIN_PASSWORD refusé : {exc}" if exc.field == "password"
+                 else f"ESTRADE_ADMIN_EMAIL refusé : {exc}")
+        password = account.generated_password or os.environ["ESTRADE_ADMIN_PASSWORD"]
+        atomic_write_text(secret_file, f"{account.user.email}\n{password}\n", mode=0o600)
+        return account.user.email, password
     if secret_file.exists():
         lines = secret_file.read_text(encoding="utf-8").splitlines()
         if len(lines) >= 2 and lines[0] == admin.email and admin.check_password(lines[1]):

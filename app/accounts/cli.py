@@ -1,16 +1,15 @@
-"""``estrade users …`` commands."""
+"""``estrade users …`` commands (the same actions as the « Équipe » page)."""
 
 from __future__ import annotations
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app import audit
+from app.accounts import actions
 from app.accounts.models import ROLES, User
-from app.accounts.passwords import password_problems
 from app.clitools import fail, read_password
+from app.dbutil import transaction
 from app.extensions import db
 
 
@@ -19,33 +18,26 @@ def users_cli() -> None:
     """Comptes de l'équipe (administrateurs, rédacteurs, trésoriers)."""
 
 
-def _valid_email(raw: str) -> str:
-    try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        fail(f"Adresse e-mail invalide « {raw} » : {exc}")
-        raise AssertionError from exc  # unreachable, fail() raises
-
-
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="Rôle du compte.")
 @with_appcontext
 def create_user(email: str, role: str) -> None:
     """Crée un compte ; mot de passe demandé (ou lu sur l'entrée standard)."""
-    address = _valid_email(email)
-    if db.session.scalar(select(User).where(func.lower(User.email) == address)):
+    try:
+        address = actions.normalise_email(email)
+    except actions.AccountError as exc:
+        fail(f"Adresse e-mail invalide « {email} » : {exc}")
+    if actions.find_user(address) is not None:
         fail(f"Un compte existe déjà pour {address}.")
     password = read_password()
-    if problems := password_problems(password, address):
-        fail("Mot de passe refusé : " + " ".join(problems))
-    user = User(email=address, role=role, active=True)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user.create", user, role=role, via="cli")
-    db.session.commit()
-    click.echo(f"Compte créé : {address} ({role}).")
+    try:
+        with transaction():
+            account = actions.create_user(address, role, password=password, actor=None,
+                                          via="cli")
+    except actions.AccountError as exc:
+        fail(("Mot de passe refusé : " if exc.field == "password" else "") + str(exc))
+    click.echo(f"Compte créé : {account.user.email} ({role}).")
 
 
 @users_cli.command("password")
@@ -53,15 +45,15 @@ def create_user(email: str, role: str) -> None:
 @with_appcontext
 def set_password(email: str) -> None:
     """Change le mot de passe d'un compte (demandé ou lu sur l'entrée standard)."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    user = actions.find_user(email)
     if user is None:
         fail(f"Aucun compte pour {email}.")
     password = read_password("Nouveau mot de passe")
-    if problems := password_problems(password, user.email):
-        fail("Mot de passe refusé : " + " ".join(problems))
-    user.set_password(password)
-    audit.record("user.password", user, via="cli")
-    db.session.commit()
+    try:
+        with transaction():
+            actions.change_password(user, password, actor=None)
+    except actions.AccountError as exc:
+        fail(f"Mot de passe refusé : {exc}")
     click.echo(f"Mot de passe de {user.email} modifié.")
 
 

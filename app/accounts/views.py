@@ -10,11 +10,12 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from app import audit
+from app.accounts import actions
 from app.accounts.decorators import public, roles_required
 from app.accounts.forms import EmptyForm, LocaleForm, LoginForm, NewUserForm, PasswordForm, RoleForm
 from app.accounts.models import User
-from app.accounts.passwords import generate_password, password_problems
 from app.campaigns.models import Site
+from app.dbutil import transaction
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -43,10 +44,10 @@ def login():  # type: ignore[no-untyped-def]
         elif not user.active:
             form.email.errors.append(_("Ce compte a été désactivé. Contactez un administrateur."))
         else:
-            login_user(user)
-            user.last_login_at = utcnow()
-            audit.record("login", user, user=user)
-            db.session.commit()
+            with transaction():
+                login_user(user)
+                user.last_login_at = utcnow()
+                audit.record("login", user, user=user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), (200 if not form.errors else 422)
 
@@ -80,33 +81,22 @@ def create_user():  # type: ignore[no-untyped-def]
     form = NewUserForm()
     generated = None
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        password = form.password.data or ""
-        if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-            form.email.errors.append(_("Un compte existe déjà avec cette adresse."))
-        elif password and (problems := password_problems(password, email)):
-            form.password.errors.extend(problems)
+        try:
+            with transaction():
+                account = actions.create_user(form.email.data, form.role.data,
+                                              password=form.password.data or None,
+                                              actor=current_user, via="web")
+        except actions.AccountError as exc:
+            form[exc.field or "email"].errors.append(str(exc))
         else:
-            if not password:
-                password = generated = generate_password()
-            user = User(email=email, role=form.role.data, active=True)
-            user.set_password(password)
-            db.session.add(user)
-            db.session.flush()
-            audit.record("user.create", user, role=user.role)
-            db.session.commit()
-            flash(_("Compte créé pour %(email)s.", email=email), "success")
+            generated = account.generated_password
+            flash(_("Compte créé pour %(email)s.", email=account.user.email), "success")
             if not generated:
                 return redirect(url_for("accounts.people"))
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
     status = 201 if generated else 422
     return render_template("accounts/people.html", users=users, form=form, role_form=RoleForm(),
                            action_form=EmptyForm(), generated=generated), status
-
-
-def _admins_left(excluding: User) -> int:
-    return db.session.scalar(select(func.count(User.id)).where(
-        User.role == "admin", User.active.is_(True), User.id != excluding.id)) or 0
 
 
 @bp.route("/equipe/<int:user_id>/role", methods=["POST"])
@@ -116,13 +106,14 @@ def change_role(user_id: int):  # type: ignore[no-untyped-def]
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    if user.role == "admin" and form.role.data != "admin" and _admins_left(user) == 0:
-        flash(_("Il doit rester au moins un administrateur actif."), "error")
-    elif form.role.data != user.role:
-        audit.record("user.role", user, before=user.role, after=form.role.data)
-        user.role = form.role.data
-        db.session.commit()
-        flash(_("Rôle de %(email)s modifié.", email=user.email), "success")
+    try:
+        with transaction():
+            changed = actions.change_role(user, form.role.data, actor=current_user)
+    except actions.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        if changed:
+            flash(_("Rôle de %(email)s modifié.", email=user.email), "success")
     return redirect(url_for("accounts.people"))
 
 
@@ -132,14 +123,12 @@ def toggle_active(user_id: int):  # type: ignore[no-untyped-def]
     user = db.get_or_404(User, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if user.active and (user.id == current_user.id or
-                        (user.role == "admin" and _admins_left(user) == 0)):
-        flash(_("Vous ne pouvez pas désactiver ce compte : il doit rester un administrateur "
-                "actif, et on ne se désactive pas soi-même."), "error")
+    try:
+        with transaction():
+            actions.set_active(user, not user.active, actor=current_user)
+    except actions.AccountError as exc:
+        flash(str(exc), "error")
     else:
-        user.active = not user.active
-        audit.record("user.activate" if user.active else "user.deactivate", user)
-        db.session.commit()
         flash(_("Compte de %(email)s réactivé.", email=user.email) if user.active
               else _("Compte de %(email)s désactivé.", email=user.email), "success")
     return redirect(url_for("accounts.people"))
@@ -151,14 +140,13 @@ def account():  # type: ignore[no-untyped-def]
     form = PasswordForm()
     locale_form = LocaleForm(locale=current_user.locale or "fr")
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append(_("Le mot de passe actuel est incorrect."))
-        elif problems := password_problems(form.new.data, current_user.email):
-            form.new.errors.extend(problems)
+        try:
+            with transaction():
+                actions.change_password(current_user, form.new.data, actor=current_user,
+                                        current=form.current.data)
+        except actions.AccountError as exc:
+            form[exc.field or "new"].errors.append(str(exc))
         else:
-            current_user.set_password(form.new.data)
-            audit.record("user.password", current_user)
-            db.session.commit()
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("accounts.account"))
     status = 422 if form.errors else 200
@@ -170,7 +158,7 @@ def account():  # type: ignore[no-untyped-def]
 def set_locale():  # type: ignore[no-untyped-def]
     form = LocaleForm()
     if form.validate_on_submit():
-        current_user.locale = form.locale.data
-        audit.record("user.locale", current_user, locale=form.locale.data)
-        db.session.commit()
+        with transaction():
+            current_user.locale = form.locale.data
+            audit.record("user.locale", current_user, locale=form.locale.data)
     return redirect(url_for("accounts.account"))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.campaigns.models import Site
 from app.campaigns.service import SiteError, create_site, load_campaign, parse_campaign_file
 from app.clitools import fail
+from app.dbutil import transaction
 from app.extensions import db
 
 
@@ -29,11 +30,10 @@ def sites_cli() -> None:
 def create(slug: str, title: str, hosts: tuple[str, ...], theme: str, is_default: bool) -> None:
     """Crée un site (contenu dans content/SLUG/)."""
     try:
-        site = create_site(slug, title, list(hosts), theme=theme, is_default=is_default)
+        with transaction():
+            site = create_site(slug, title, list(hosts), theme=theme, is_default=is_default)
     except SiteError as exc:
-        db.session.rollback()
         fail(str(exc))
-    db.session.commit()
     click.echo(f"Site « {site.slug} » créé ; contenu attendu dans content/{site.content_dir}/.")
 
 
@@ -64,11 +64,11 @@ def load(slug: str, file: Path) -> None:
     if site is None:
         fail(f"Site inconnu « {slug} ».")
     try:
-        campaign = load_campaign(site, parse_campaign_file(file))
+        spec = parse_campaign_file(file)
+        with transaction():
+            campaign = load_campaign(site, spec)
     except SiteError as exc:
-        db.session.rollback()
         fail(str(exc))
-    db.session.commit()
     mandataire = campaign.mandataire_name or "aucun (les dons restent fermés : MAND-1)"
     click.echo(f"Campagne chargée pour « {slug} » : élection « {campaign.election.name} », "
                f"mandataire {mandataire}.")

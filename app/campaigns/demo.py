@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.campaigns.models import Site
 from app.campaigns.service import create_site, load_campaign, parse_campaign_file
+from app.dbutil import transaction
 from app.extensions import db
 
 
@@ -26,9 +27,10 @@ def seed_demo(app: Flask) -> str:
         data = tomllib.loads(site_toml.read_text(encoding="utf-8"))
         title = data.get("title", title)
         theme = (data.get("theme") or {}).get("name", theme)
-    site = create_site("demo", title, ["localhost", "127.0.0.1"], theme=theme, is_default=True)
     campaign_file = content / "campaign.toml"
-    if campaign_file.exists():
-        load_campaign(site, parse_campaign_file(campaign_file))
-    db.session.commit()
+    with transaction():
+        site = create_site("demo", title, ["localhost", "127.0.0.1"], theme=theme,
+                           is_default=True)
+        if campaign_file.exists():
+            load_campaign(site, parse_campaign_file(campaign_file))
     return f"Site de démonstration « {title} » créé."

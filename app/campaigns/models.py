@@ -8,24 +8,8 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.finance.vocabulary import ELECTION_KINDS
 from app.extensions import db
-
-ELECTION_KINDS = {
-    "municipales": "Municipales",
-    "legislatives": "Législatives",
-    "departementales": "Départementales",
-    "regionales": "Régionales",
-    "europeennes": "Européennes",
-    "presidentielle": "Présidentielle",
-    "senatoriales": "Sénatoriales",
-    "partielle": "Municipale partielle",
-}
-CAMPAIGN_MODES = {
-    "candidat": "Candidat ou liste",
-    "petite-commune": "Commune de moins de 9 000 habitants",
-    "parti": "Parti ou groupement politique",
-}
-MANDATAIRE_TYPES = {"MF": "Mandataire financier", "AFE": "Association de financement électorale"}
 
 
 class Site(db.Model):

@@ -12,15 +12,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit
-from app.campaigns.models import (
-    CAMPAIGN_MODES,
-    ELECTION_KINDS,
-    MANDATAIRE_TYPES,
-    Campaign,
-    Election,
-    Site,
-    SiteHost,
-)
+from app.campaigns.models import Campaign, Election, Site, SiteHost
+from app.core.finance.vocabulary import CAMPAIGN_MODES, ELECTION_KINDS, MANDATAIRE_TYPES
 from app.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

@@ -6,8 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.donations import service  # noqa: F401  (registers the cap reservations)
+    from app.donations.service import pending_reservations
     from app.donations.views import bp
+    from app.ledger.totals import register_reservation
+
+    register_reservation(app, pending_reservations)  # online gifts in flight hold cap room
 
     app.register_blueprint(bp)
     try:

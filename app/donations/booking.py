@@ -1,8 +1,9 @@
 """Booking Stripe money into the ledger, exactly once per charge, refund and dispute id.
 
 Every function here runs inside the caller's transaction (the webhook's, or the refund
-approval's) and never commits: the Stripe event id, the ledger entries, the donation update,
-the refund proposal and the queued confirmation e-mail are committed together or not at all.
+approval's: :func:`app.dbutil.transaction`) and never commits: the Stripe event id, the ledger
+entries, the donation update, the refund proposal and the queued confirmation e-mail are
+committed together or not at all.
 
 Business keys (``source_ref``, UNIQUE in the ledger) make every booking idempotent whatever
 the order and the number of deliveries:
@@ -14,9 +15,9 @@ the order and the number of deliveries:
 * ``stripe:dispute:<dp>`` funds withdrawn by a dispute, and
   ``stripe:dispute-reinstated:<dp>`` their return when the dispute is won.
 
-Locks are always taken in the same order: donation row, donor, campaign (the ledger's own
-order is donor then campaign), so that PostgreSQL never deadlocks and every "already booked?"
-check runs under the lock.
+Locks are always taken in the same order: donation row (once per event, by the webhook
+handler), donor, campaign (the ledger's own order is donor then campaign), so that PostgreSQL
+never deadlocks and every "already booked?" check runs under the lock.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
-from app.dbutil import begin_write
+from app.dbutil import require_transaction
 from app.donations.models import Donation, RefundRequest
 from app.donations.stripe.shapes import (
     balance_transaction_of,
@@ -39,16 +41,12 @@ from app.donations.stripe.shapes import (
     payment_intent_id_of,
 )
 from app.extensions import db
-from app.ledger.entries import record_entry, record_refund, refunded_so_far, reverse_entry
+from app.ledger.entries import record_entry, record_refund, reverse_entry
+from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
+from app.ledger.journal import find_by_source
+from app.ledger.locks import lock_campaign, lock_donor
 from app.ledger.models import ComplianceFlag, LedgerEntry
-from app.ledger.service import (
-    DonorIdentity,
-    GiftInput,
-    _lock_campaign,
-    find_by_source,
-    lock_donor,
-    record_gift,
-)
+from app.ledger.totals import refunded_so_far
 from app.timeutil import PARIS, paris_today, utcnow
 
 log = logging.getLogger(__name__)
@@ -119,37 +117,32 @@ def lock_entry(entry: LedgerEntry) -> None:
     """Donor then campaign of an existing entry: later checks run under the lock."""
     if entry.donor_id is not None:
         lock_donor(entry.donor_id)
-    _lock_campaign(entry.campaign_id)
+    lock_campaign(entry.campaign_id)
 
 
 def identity_of(donation: Donation) -> DonorIdentity:
     """The R39-1 identity declared on /don. The form refuses a gift without the DON-1 /
     DON-13 attestations (stored with their time on the row), hence the two flags."""
-    return DonorIdentity(
-        nom=donation.nom, prenom=donation.prenom, civilite=donation.civilite,
-        adresse=donation.adresse, code_postal=donation.code_postal, commune=donation.commune,
-        pays=donation.pays, nationalite=donation.nationalite, email=donation.email,
-        natural_person=True, attests_eligibility=True)
+    return DonorIdentity(**Identity.from_mapping(donation).as_dict(), email=donation.email,
+                         natural_person=True, attests_eligibility=True)
 
 
 # -- the gift -------------------------------------------------------------------------------
 
 
-def book_payment(donation_id: str, charge: dict[str, Any], *,
+def book_payment(donation: Donation, charge: dict[str, Any], *,
                  checkout_session_id: str | None = None,
                  invoice_id: str | None = None) -> BookingResult:
-    """Book one succeeded Stripe charge for ``donation_id`` (idempotent per charge id).
+    """Book one succeeded Stripe charge for ``donation`` (idempotent per charge id).
 
-    ``charge`` must come from the Stripe API (never from an event payload), ideally with its
-    ``balance_transaction`` expanded so that the fee is booked at once.
+    ``donation`` is locked by the caller (:func:`lock_donation`). ``charge`` must come from the
+    Stripe API (never from an event payload), ideally with its ``balance_transaction``
+    expanded so that the fee is booked at once.
     """
+    require_transaction(db.session)
     if not charge_succeeded(charge):
         raise BookingError(f"charge {charge.get('id')} is not succeeded")
     charge_id = str(charge["id"])
-    begin_write(db.session)
-    donation = lock_donation(donation_id)
-    if donation is None:
-        raise BookingError(f"unknown donation {donation_id}")
     amount = charge_amount(charge)
     on = paris_date(charge.get("created"))
     method = payment_method_of(charge)
@@ -164,7 +157,7 @@ def book_payment(donation_id: str, charge: dict[str, Any], *,
         identity=identity_of(donation), source_ref=charge_ref(charge_id),
         reason="Don en ligne (Stripe)" + (" — mensuel" if donation.monthly else ""),
         details=details, reservation_ref=f"donation:{donation.id}"),
-        enforce=False, commit=False)
+        enforce=False)
     entry_id = outcome.entry_id
     assert entry_id is not None
     fee_id = book_fee(donation.campaign_id, charge, entry_id)
@@ -223,7 +216,7 @@ def book_fee(campaign_id: int, charge: Mapping[str, Any], entry_id: int) -> int 
                                                                  or charge.get("created")),
         method=payment_method_of(charge), source_ref=f"stripe:fee:{txn['id']}",
         related_id=entry_id, reason=f"Frais Stripe sur le paiement {charge.get('id')}",
-        details={"charge": charge.get("id"), "balance_transaction": txn["id"]}, commit=False)
+        details={"charge": charge.get("id"), "balance_transaction": txn["id"]})
     return entry.id
 
 
@@ -258,7 +251,7 @@ def book_refunds(charge_id: str, refunds: list[dict[str, Any]]) -> list[int]:
                 source_ref=f"stripe:refund:{refund_id}",
                 reason="Remboursement au donateur (Stripe)",
                 details={"refund": refund_id, "charge": charge_id,
-                         "status": status}, commit=False)
+                         "status": status})
             booked.append(entry.id)
         elif status in REFUND_FAILED_STATUSES and existing is not None:
             ref = f"stripe:refund-failed:{refund_id}"
@@ -266,7 +259,7 @@ def book_refunds(charge_id: str, refunds: list[dict[str, Any]]) -> list[int]:
                 booked.append(reverse_entry(
                     existing.id, reason=f"Remboursement Stripe {refund_id} échoué : "
                     "l'argent est resté sur le compte de campagne.", on=paris_date(None),
-                    recorded_by_id=None, source_ref=ref, commit=False).id)
+                    recorded_by_id=None, source_ref=ref).id)
     return booked
 
 
@@ -293,15 +286,13 @@ def book_dispute(dispute: Mapping[str, Any]) -> list[int]:
                 done.append(record_refund(
                     gift.id, min(-amount, left), on=on, source_ref=withdrawn_ref,
                     reason=f"Litige bancaire {dispute_id} : fonds retirés par la banque du "
-                    "donateur", details={"dispute": dispute_id, "charge": charge_id},
-                    commit=False).id)
+                    "donateur", details={"dispute": dispute_id, "charge": charge_id}).id)
         if fee > 0:
             done.append(record_entry(
                 gift.campaign_id, kind="fee", amount_cents=fee, on=on,
                 source_ref=f"stripe:fee:{txn.get('id')}", related_id=gift.id,
                 reason=f"Frais de litige Stripe ({dispute_id})",
-                details={"dispute": dispute_id, "balance_transaction": txn.get("id")},
-                commit=False).id)
+                details={"dispute": dispute_id, "balance_transaction": txn.get("id")}).id)
         if amount > 0:
             done.extend(_reinstate(dispute_id, withdrawn_ref, back_ref, on))
     if dispute.get("status") == "won":
@@ -314,4 +305,4 @@ def _reinstate(dispute_id: str, withdrawn_ref: str, back_ref: str, on: date) -> 
     if withdrawn is None or find_by_source(back_ref) is not None:
         return []
     return [reverse_entry(withdrawn.id, reason=f"Litige {dispute_id} gagné : fonds restitués",
-                          on=on, recorded_by_id=None, source_ref=back_ref, commit=False).id]
+                          on=on, recorded_by_id=None, source_ref=back_ref).id]

@@ -6,39 +6,29 @@ import re
 from typing import Any
 
 from flask_babel import gettext
-from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
+from app.core.finance.identity import Identity
 from app.core.finance.money import MoneyError, parse_amount
+from app.forms import LazyText, identity_fields, identity_of, lazy_text
 
 OTHER = "autre"
 SOURCE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MIN_CENTS = 100
 
 
-class LazyText(LazyString):
-    """``lazy_gettext`` for plain text: Flask-Babel's lazy string claims to be safe HTML
-    (``__html__`` returns it unescaped), so a label or message with an apostrophe would no
-    longer come out as ``&#39;``. This one is escaped like any ``str``."""
-
-    def __html__(self) -> Markup:
-        return escape(str(self))
-
-
 def _l(string: str, **variables: Any) -> LazyText:
     """Lazy translation (French msgid), evaluated in the request's locale when rendered."""
-    return LazyText(gettext, string, **variables)
+    return lazy_text(string, **variables)
 
 
 class DonationForm(FlaskForm):
@@ -48,24 +38,7 @@ class DonationForm(FlaskForm):
     frequence = RadioField(_l("Fréquence"), choices=[SelectChoice("unique", _l("Une seule fois")),
                                                      SelectChoice("mensuel", _l("Chaque mois"))],
                            default="unique")
-    civilite = SelectField(_l("Civilité"), choices=[SelectChoice("", "—"),
-                                                    SelectChoice("Mme", _l("Madame")),
-                                                    SelectChoice("M.", _l("Monsieur"))],
-                           default="")
-    prenom = StringField(_l("Prénom"), validators=[
-        DataRequired(_l("Indiquez votre prénom.")), Length(max=200)])
-    nom = StringField(_l("Nom"), validators=[
-        DataRequired(_l("Indiquez votre nom.")), Length(max=200)])
-    adresse = StringField(_l("Adresse de votre domicile fiscal"), validators=[
-        DataRequired(_l("Indiquez l'adresse de votre domicile fiscal.")), Length(max=400)])
-    code_postal = StringField(_l("Code postal"), validators=[
-        DataRequired(_l("Indiquez votre code postal.")), Length(max=20)])
-    commune = StringField(_l("Commune"), validators=[
-        DataRequired(_l("Indiquez votre commune.")), Length(max=200)])
-    pays = StringField(_l("Pays"), default="France", validators=[
-        DataRequired(_l("Indiquez votre pays de résidence fiscale.")), Length(max=100)])
-    nationalite = StringField(_l("Nationalité"), default="Française", validators=[
-        DataRequired(_l("Indiquez votre nationalité.")), Length(max=100)])
+    locals().update(identity_fields("donor"))  # R39-1: civilité, nom, prénom, adresse…
     email = EmailField(_l("Adresse e-mail"), validators=[
         DataRequired(_l("Indiquez votre adresse e-mail.")),
         Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False)])
@@ -87,6 +60,9 @@ class DonationForm(FlaskForm):
     source = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_.-]{0,64}$")])
 
     ATTESTATIONS = ("atteste_personne_physique", "atteste_fonds_personnels", "atteste_plafond")
+
+    def identity(self) -> Identity:
+        return identity_of(self)
 
     def set_presets(self, presets_euros: list[int]) -> None:
         choices = [SelectChoice(str(p), gettext("%(euros)s €", euros=p)) for p in presets_euros]

@@ -20,9 +20,10 @@ from sqlalchemy import select, update
 
 from app.campaigns.mentions import legal_text, mentions_for
 from app.campaigns.models import Campaign
+from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
 from app.core.finance.periods import format_date
-from app.dbutil import begin_write
+from app.dbutil import transaction
 from app.donations.models import Donation, OutgoingMail
 from app.extensions import db
 from app.ledger.models import LedgerEntry
@@ -92,7 +93,8 @@ def compose(donation: Donation, entry: LedgerEntry, *, demo: bool = False,
     amount = format_cents(entry.amount_cents)
     kind = "don mensuel" if donation.monthly else "don"
     subject = f"Merci pour votre {kind} de {amount} — {campaign.candidate_name or 'campagne'}"
-    greeting = f"Bonjour {donation.prenom} {donation.nom},".replace("  ", " ")
+    donor = Identity.from_mapping(donation)
+    greeting = f"Bonjour {donor.full_name},"
     intro = (f"Nous avons bien reçu votre {kind} de {amount} le {format_date(entry.on)} pour la "
              f"campagne de {_beneficiary(campaign)} ({campaign.election.name}). Merci !")
     summary = [("Montant", amount), ("Date", format_date(entry.on)),
@@ -102,7 +104,7 @@ def compose(donation: Donation, entry: LedgerEntry, *, demo: bool = False,
         summary.append(("Fin des versements", (
             f"au plus tard le {format_date(end.date())}, fin de la période de collecte"
             if end else "à la fin de la période de collecte")))
-    summary += [("Donateur", f"{donation.prenom} {donation.nom}"),
+    summary += [("Donateur", donor.full_name),
                 ("Adresse", f"{donation.adresse}, {donation.code_postal} {donation.commune}"),
                 ("Référence", donation.id)]
     steps = _next_steps(campaign, donation.monthly)
@@ -178,13 +180,12 @@ def send_pending(limit: int = 50, keys: Iterable[str] | None = None) -> tuple[in
     db.session.commit()
     sent = failed = 0
     for mail_id, attempts in rows:
-        begin_write(db.session)
-        claimed = db.session.execute(
-            update(OutgoingMail).where(OutgoingMail.id == mail_id,
-                                       OutgoingMail.sent_at.is_(None),
-                                       OutgoingMail.attempts == attempts)
-            .values(attempts=attempts + 1)).rowcount
-        db.session.commit()
+        with transaction():
+            claimed = db.session.execute(
+                update(OutgoingMail).where(OutgoingMail.id == mail_id,
+                                           OutgoingMail.sent_at.is_(None),
+                                           OutgoingMail.attempts == attempts)
+                .values(attempts=attempts + 1)).rowcount
         if not claimed:
             continue
         mail = db.session.get(OutgoingMail, mail_id)
@@ -194,12 +195,11 @@ def send_pending(limit: int = 50, keys: Iterable[str] | None = None) -> tuple[in
         except (smtplib.SMTPException, OSError) as exc:
             failed += 1
             log.warning("mail %s not sent (attempt %s): %s", mail.key, attempts + 1, exc)
-            begin_write(db.session)
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            with transaction():
+                mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         else:
             sent += 1
-            begin_write(db.session)
-            mail.sent_at = utcnow()
-            mail.last_error = None
-        db.session.commit()
+            with transaction():
+                mail.sent_at = utcnow()
+                mail.last_error = None
     return sent, failed

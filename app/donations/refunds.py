@@ -19,14 +19,14 @@ from app import audit
 from app.accounts.models import User
 from app.campaigns.models import Campaign, Site
 from app.core.finance.money import format_cents
-from app.dbutil import begin_write
+from app.dbutil import transaction
 from app.donations.booking import lock_entry
 from app.donations.models import RefundRequest
 from app.donations.stripe import open_gateway
 from app.extensions import db
 from app.ledger.entries import record_refund
 from app.ledger.models import ComplianceFlag, LedgerEntry
-from app.ledger.service import outstanding_flags
+from app.ledger.totals import outstanding_flags
 from app.timeutil import paris_today, utcnow
 
 STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté",
@@ -100,11 +100,9 @@ def approver(email: str) -> User:
 
 
 def _locked(request_id: int) -> RefundRequest:
-    begin_write(db.session)
     request = db.session.scalar(select(RefundRequest).where(RefundRequest.id == request_id)
                                 .with_for_update().execution_options(populate_existing=True))
     if request is None:
-        db.session.rollback()
         raise RefundApprovalError(f"Demande de remboursement n° {request_id} introuvable "
                                   "(voir « estrade refunds list »).")
     return request
@@ -112,42 +110,56 @@ def _locked(request_id: int) -> RefundRequest:
 
 def _already(request: RefundRequest) -> ApprovalResult:
     when = request.approved_at.strftime("%d/%m/%Y") if request.approved_at else "?"
-    result = ApprovalResult(request.id, False, request.stripe_refund_id, None,
-                            f"Remboursement n° {request.id} déjà exécuté (approuvé le {when}, "
-                            f"remboursement Stripe {request.stripe_refund_id}) : rien de plus.")
-    db.session.commit()
-    return result
+    return ApprovalResult(request.id, False, request.stripe_refund_id, None,
+                          f"Remboursement n° {request.id} déjà exécuté (approuvé le {when}, "
+                          f"remboursement Stripe {request.stripe_refund_id}) : rien de plus.")
+
+
+def _record_approval(request_id: int, user: User) -> ApprovalResult | tuple[str, int]:
+    """Step 1, its own transaction: the approval is recorded before any money moves.
+    (charge id, amount) to refund, or the result when there is nothing left to do."""
+    refusal = None
+    with transaction():
+        request = _locked(request_id)
+        if request.status == "executed":
+            return _already(request)
+        if not request.charge_id:
+            raise RefundApprovalError(f"La demande n° {request_id} ne porte sur aucun paiement "
+                                      "Stripe : remboursez le donateur par virement ou chèque.")
+        owed = outstanding_flags(ComplianceFlag.entry_id == request.entry_id).get(
+            request.entry_id, 0)
+        if request.status == "proposed" and owed < request.amount_cents:
+            # Refunded meanwhile (Stripe's dashboard, a dispute…): nothing more to give back.
+            if owed == 0:
+                request.status = "cancelled"
+                audit.record("refund.cancel", request, user=user, reason="already refunded")
+            refusal = (f"La demande n° {request_id} porte sur "
+                       f"{format_cents(request.amount_cents)}, mais il ne reste que "
+                       f"{format_cents(owed)} à rendre sur ce don (DON-16) : déjà remboursé par "
+                       "ailleurs. Aucun remboursement n'a été fait ; vérifiez le registre.")
+        elif request.status == "proposed":
+            request.status = "approved"
+            request.approved_by_id = user.id
+            request.approved_at = utcnow()
+            audit.record("refund.approve", request, user=user,
+                         amount_cents=request.amount_cents, charge=request.charge_id)
+        charge_id, amount = request.charge_id, request.amount_cents
+    if refusal:
+        raise RefundApprovalError(refusal)
+    return charge_id, amount
 
 
 def approve(request_id: int, by_email: str) -> ApprovalResult:
-    """Approve and execute a refund request once; approving again does nothing more."""
+    """Approve and execute a refund request once; approving again does nothing more.
+
+    An action with three transactions of its own, since Stripe is called between them: the
+    approval is committed first, then Stripe refunds, then the refund is booked.
+    """
     user = approver(by_email)
-    request = _locked(request_id)
-    if request.status == "executed":
-        return _already(request)
-    if not request.charge_id:
-        db.session.rollback()
-        raise RefundApprovalError(f"La demande n° {request_id} ne porte sur aucun paiement "
-                                  "Stripe : remboursez le donateur par virement ou chèque.")
-    owed = outstanding_flags(ComplianceFlag.entry_id == request.entry_id).get(request.entry_id, 0)
-    if request.status == "proposed" and owed < request.amount_cents:
-        # Refunded meanwhile (Stripe's dashboard, a dispute…): nothing more to give back.
-        if owed == 0:
-            request.status = "cancelled"
-            audit.record("refund.cancel", request, user=user, reason="already refunded")
-        db.session.commit()
-        raise RefundApprovalError(
-            f"La demande n° {request_id} porte sur {format_cents(request.amount_cents)}, mais "
-            f"il ne reste que {format_cents(owed)} à rendre sur ce don (DON-16) : déjà "
-            "remboursé par ailleurs. Aucun remboursement n'a été fait ; vérifiez le registre.")
-    if request.status == "proposed":
-        request.status = "approved"
-        request.approved_by_id = user.id
-        request.approved_at = utcnow()
-        audit.record("refund.approve", request, user=user, amount_cents=request.amount_cents,
-                     charge=request.charge_id)
-    charge_id, amount = request.charge_id, request.amount_cents
-    db.session.commit()  # the approval is recorded before any money moves
+    step = _record_approval(request_id, user)
+    if isinstance(step, ApprovalResult):
+        return step
+    charge_id, amount = step
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     gateway, owned = open_gateway(app)
@@ -157,9 +169,8 @@ def approve(request_id: int, by_email: str) -> ApprovalResult:
             idempotency_key=f"refund-request:{request_id}",
             metadata={"refund_request": str(request_id), "motif": "DON-16"})
     except Exception as exc:
-        request = _locked(request_id)
-        request.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        db.session.commit()
+        with transaction():
+            _locked(request_id).last_error = f"{type(exc).__name__}: {exc}"[:2000]
         raise RefundApprovalError(
             f"Stripe n'a pas effectué le remboursement n° {request_id} ({exc}). La demande reste "
             "approuvée : relancez la même commande, le remboursement ne sera fait qu'une fois."
@@ -168,23 +179,23 @@ def approve(request_id: int, by_email: str) -> ApprovalResult:
         if owned:
             gateway.close()
 
-    request = _locked(request_id)
-    if request.status == "executed":  # another approval finished meanwhile
-        return _already(request)
-    gift = db.session.get(LedgerEntry, request.entry_id)
-    assert gift is not None
-    lock_entry(gift)
-    entry = record_refund(
-        gift.id, amount, on=paris_today(), source_ref=f"stripe:refund:{refund_id}",
-        reason=f"Remboursement approuvé par {user.email} : {request.reason}",
-        recorded_by_id=user.id, details={"refund": refund_id, "charge": charge_id,
-                                         "refund_request": request_id}, commit=False)
-    request.status = "executed"
-    request.stripe_refund_id = refund_id
-    request.last_error = None
-    audit.record("refund.execute", request, user=user, amount_cents=amount, refund=refund_id,
-                 entry_id=entry.id)
-    db.session.commit()
+    with transaction():
+        request = _locked(request_id)
+        if request.status == "executed":  # another approval finished meanwhile
+            return _already(request)
+        gift = db.session.get(LedgerEntry, request.entry_id)
+        assert gift is not None
+        lock_entry(gift)
+        entry = record_refund(
+            gift.id, amount, on=paris_today(), source_ref=f"stripe:refund:{refund_id}",
+            reason=f"Remboursement approuvé par {user.email} : {request.reason}",
+            recorded_by_id=user.id, details={"refund": refund_id, "charge": charge_id,
+                                             "refund_request": request_id})
+        request.status = "executed"
+        request.stripe_refund_id = refund_id
+        request.last_error = None
+        audit.record("refund.execute", request, user=user, amount_cents=amount,
+                     refund=refund_id, entry_id=entry.id)
     return ApprovalResult(request_id, True, refund_id, entry.id,
                           f"Remboursement n° {request_id} de {format_cents(amount)} effectué "
                           f"(Stripe {refund_id}) et inscrit au registre.")

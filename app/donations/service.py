@@ -15,15 +15,18 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 
 from app.campaigns.models import Campaign, Site
+from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
 from app.core.finance.rules import Decision, collection_window, remaining_allowance
 from app.core.finance.rules import History as CoreHistory
+from app.dbutil import require_transaction
 from app.donations.models import Donation
 from app.extensions import db
-from app.ledger import service as ledger
 from app.ledger.facts import campaign_facts
+from app.ledger.gifts import DonorIdentity, GiftInput, check_gift
+from app.ledger.locks import donor_group, find_donor
 from app.ledger.models import Donor
-from app.ledger.service import DonorIdentity, GiftInput, check_gift
+from app.ledger.totals import donor_total, reserved, unresolved_flags
 from app.timeutil import paris_today, utcnow
 
 #: How long a Stripe Checkout Session (and the reservation) lives; Stripe allows 30 min–24 h.
@@ -31,7 +34,8 @@ CHECKOUT_LIFETIME = timedelta(hours=1)
 
 
 def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: str | None) -> int:
-    """Registered in ``ledger.RESERVATIONS``: what online gifts in flight hold for these donors."""
+    """What online gifts in flight hold for these donors (registered with the ledger by
+    ``donations.init_app``)."""
     keys = db.session.scalars(select(Donor.identity_key).where(Donor.id.in_(donor_ids))).all()
     if not keys:
         return 0
@@ -47,10 +51,6 @@ def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: st
     if exclude_ref and exclude_ref.startswith("donation:"):
         query = query.where(Donation.id != exclude_ref.removeprefix("donation:"))
     return int(db.session.scalar(query) or 0)
-
-
-if pending_reservations not in ledger.RESERVATIONS:
-    ledger.RESERVATIONS.append(pending_reservations)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,9 @@ def last_payment_day(today: date, months: int) -> date:
 
 
 def reserve(site: Site, request: DonationRequest, today: date | None = None) -> Reservation:
-    """Check the gift with the compliance core and, if allowed, store it as pending."""
+    """Check the gift with the compliance core and, if allowed, store it as pending (in the
+    caller's transaction: a refused gift adds nothing)."""
+    require_transaction(db.session)
     today = today or paris_today()
     campaign = site.campaign
     is_open, why = collection_state(campaign, today)
@@ -124,31 +126,23 @@ def reserve(site: Site, request: DonationRequest, today: date | None = None) -> 
     projected = request.amount_cents * months
     gift = GiftInput(campaign_id=campaign.id, amount_cents=projected, on=today, method="carte",
                      identity=request.identity)
-    try:
-        outcome = check_gift(gift)
-        if not outcome.decision.allowed:
-            db.session.rollback()
-            return Reservation(None, outcome.decision,
-                               _refusal_message(outcome.decision, request, months, campaign))
-        donation = Donation(
-            site_id=site.id, campaign_id=campaign.id, election_id=campaign.election_id,
-            identity_key=request.identity.key, civilite=request.identity.civilite,
-            nom=request.identity.nom, prenom=request.identity.prenom,
-            adresse=request.identity.adresse, code_postal=request.identity.code_postal,
-            commune=request.identity.commune, pays=request.identity.pays,
-            nationalite=request.identity.nationalite, email=request.email,
-            amount_cents=request.amount_cents, monthly=request.monthly, months=months,
-            reserved_cents=projected, source=request.source, newsletter=request.newsletter,
-            attestations=request.attestations, client_ip=request.client_ip,
-            expires_at=utcnow() + CHECKOUT_LIFETIME,
-            subscription_end_at=(datetime.combine(end, datetime.min.time())
-                                 if request.monthly and end else None))
-        db.session.add(donation)
-        db.session.commit()
-        return Reservation(donation, outcome.decision)
-    except BaseException:
-        db.session.rollback()
-        raise
+    outcome = check_gift(gift)
+    if not outcome.decision.allowed:
+        return Reservation(None, outcome.decision,
+                           _refusal_message(outcome.decision, request, months, campaign))
+    donation = Donation(
+        site_id=site.id, campaign_id=campaign.id, election_id=campaign.election_id,
+        identity_key=request.identity.key, email=request.email,
+        **Identity.from_mapping(request.identity.as_dict()).as_dict(),
+        amount_cents=request.amount_cents, monthly=request.monthly, months=months,
+        reserved_cents=projected, source=request.source, newsletter=request.newsletter,
+        attestations=request.attestations, client_ip=request.client_ip,
+        expires_at=utcnow() + CHECKOUT_LIFETIME,
+        subscription_end_at=(datetime.combine(end, datetime.min.time())
+                             if request.monthly and end else None))
+    db.session.add(donation)
+    db.session.flush()
+    return Reservation(donation, outcome.decision)
 
 
 def _refusal_message(decision: Decision, request: DonationRequest, months: int,
@@ -165,12 +159,11 @@ def _refusal_message(decision: Decision, request: DonationRequest, months: int,
 
 
 def _room(campaign: Campaign, identity: DonorIdentity) -> int:
-    donor = ledger._find_donor(campaign.election_id, identity.key)
+    donor = find_donor(campaign.election_id, identity.key)
     total = 0
     if donor is not None:
-        group = ledger.donor_group(donor.id)
-        total = (ledger.donor_total(campaign.election_id, group)
-                 - ledger.unresolved_flags(group)
-                 + ledger.reserved(campaign.election_id, group, None))
+        group = donor_group(donor.id)
+        total = (donor_total(campaign.election_id, group) - unresolved_flags(group)
+                 + reserved(campaign.election_id, group, None))
     facts = campaign_facts(campaign)
     return remaining_allowance(facts, CoreHistory(donor_election_total_cents=total))

@@ -10,8 +10,10 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import gettext
 from markupsafe import Markup
 
+from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import MoneyError, format_cents
 from app.core.finance.rules import company_markers
+from app.dbutil import transaction
 from app.donations.booking import subscription_end_timestamp
 from app.donations.forms import DonationForm
 from app.donations.models import Donation
@@ -19,7 +21,7 @@ from app.donations.service import DonationRequest, collection_state, reserve
 from app.donations.stripe import open_gateway
 from app.donations.stripe.demo import demo_mode
 from app.extensions import db
-from app.ledger.service import DonorIdentity
+from app.ledger.gifts import DonorIdentity
 from app.timeutil import paris_today
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
     content = render_template(
         "donations/form.html", form=form, open=is_open, closed_reason=closed_reason,
         refusal=refusal, company_warning=company_warning, campaign=campaign,
+        identity_fields=IDENTITY_FIELDS,
         tax=_tax_applies(campaign),
         tax_percent=TAX_REDUCTION_PERCENT, party=campaign is not None and campaign.mode == "parti",
         demo=demo())
@@ -119,28 +122,26 @@ def donate() -> Any:
             "électorale (article L. 52-8 du code électoral) : seul un don personnel est "
             "possible. Cochez la case de confirmation ci-dessous pour continuer.",
             markers=", ".join(markers)))
-    identity = DonorIdentity(
-        civilite=form.civilite.data or "", nom=form.nom.data.strip(),
-        prenom=form.prenom.data.strip(), adresse=form.adresse.data.strip(),
-        code_postal=form.code_postal.data.strip(), commune=form.commune.data.strip(),
-        pays=form.pays.data.strip(), nationalite=form.nationalite.data.strip(),
-        email=form.email.data.strip(), natural_person=True, attests_eligibility=True)
+    identity = DonorIdentity(**form.identity().as_dict(), email=form.email.data.strip(),
+                             natural_person=True, attests_eligibility=True)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     attestations = {name: now for name in form.ATTESTATIONS if getattr(form, name).data}
-    reservation = reserve(site, DonationRequest(
-        identity=identity, amount_cents=amount, monthly=form.frequence.data == "mensuel",
-        email=form.email.data.strip(), source=form.source.data or None,
-        newsletter=bool(form.newsletter.data), attestations=attestations,
-        client_ip=request.remote_addr))
+    with transaction():
+        reservation = reserve(site, DonationRequest(
+            identity=identity, amount_cents=amount, monthly=form.frequence.data == "mensuel",
+            email=form.email.data.strip(), source=form.source.data or None,
+            newsletter=bool(form.newsletter.data), attestations=attestations,
+            client_ip=request.remote_addr))
+        if reservation.donation is not None and demo():
+            reservation.donation.demo = True
     if reservation.donation is None:
         return _form_page(form, status=422, refusal=reservation.message)
     return _start_payment(reservation.donation)
 
 
 def _start_payment(donation: Donation) -> Any:
-    if demo():
-        donation.demo = True
-        db.session.commit()
+    """Open the Checkout Session of a reserved donation (outside any database lock)."""
+    if donation.demo:
         return redirect(url_for("donations.demo_payment", donation_id=donation.id), 303)
     base = request.host_url.rstrip("/")
     stripe_gateway, owned = open_gateway(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -158,8 +159,8 @@ def _start_payment(donation: Donation) -> Any:
             expires_at=int(donation.expires_at.replace(tzinfo=UTC).timestamp()))
     except Exception:
         log.exception("Checkout Session creation failed for donation %s", donation.id)
-        donation.status = "failed"  # releases the cap reservation
-        db.session.commit()
+        with transaction():
+            donation.status = "failed"  # releases the cap reservation
         form = DonationForm()
         form.set_presets(_presets(_site_renderer()))
         return _form_page(form, status=503, refusal=gettext(
@@ -168,8 +169,8 @@ def _start_payment(donation: Donation) -> Any:
     finally:
         if owned:
             stripe_gateway.close()
-    donation.checkout_session_id = session.id
-    db.session.commit()
+    with transaction():
+        donation.checkout_session_id = session.id
     return redirect(session.url, 303)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.dbutil import begin_write
+from app.dbutil import transaction
 from app.donations.booking import (
     book_dispute,
     book_fee_for_charge,
@@ -109,20 +109,23 @@ def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> Webh
         log.exception("webhook %s (%s): Stripe lookup failed", event_id, event["type"])
         return WebhookResult(500, "retry later")
     try:
-        begin_write(db.session)
-        db.session.add(StripeEvent(id=event_id, type=event["type"]))
-        try:
-            db.session.flush()
-        except IntegrityError:  # delivered twice at the same time: the other one applied it
-            db.session.rollback()
-            return WebhookResult(200, "already processed")
-        mail_keys = apply()
-        db.session.commit()
+        with transaction():
+            db.session.add(StripeEvent(id=event_id, type=event["type"]))
+            try:
+                db.session.flush()
+            except IntegrityError:  # delivered twice at once: the other one applies it
+                raise _AlreadyProcessed from None
+            mail_keys = apply()
+    except _AlreadyProcessed:
+        return WebhookResult(200, "already processed")
     except Exception:
-        db.session.rollback()
         log.exception("webhook %s (%s) failed: rolled back", event_id, event["type"])
         return WebhookResult(500, "retry later")
     return WebhookResult(200, "ok", tuple(mail_keys))
+
+
+class _AlreadyProcessed(Exception):
+    """The event id was stored by a concurrent delivery: its transaction is rolled back."""
 
 
 def send_queued_mail(keys: tuple[str, ...]) -> None:
@@ -165,16 +168,22 @@ def _charge_and_donation(gateway: StripeGateway, charge_id: str,
     return charge, donation_id or donation_id_of(charge)
 
 
-def _book(donation_id: str | None, charge: dict[str, Any] | None, **context: Any) -> list[str]:
-    """Book ``charge`` for the donation if both exist (idempotent); mail keys queued."""
-    if not donation_id or not charge_succeeded(charge):
+def _book(donation: Donation | None, charge: dict[str, Any] | None,
+          **context: Any) -> list[str]:
+    """Book ``charge`` for the (locked) donation if both exist (idempotent); mail keys."""
+    if donation is None or not charge_succeeded(charge):
         return []
     assert charge is not None
-    if lock_donation(donation_id) is None:
-        log.warning("charge %s names an unknown donation %s", charge.get("id"), donation_id)
-        return []
-    result = book_payment(donation_id, charge, **context)
+    result = book_payment(donation, charge, **context)
     return [result.mail_key] if result.mail_key else []
+
+
+def _locked(donation_id: str | None, about: str = "") -> Donation | None:
+    """The donation an event names, locked once for the event's whole transaction."""
+    donation = lock_donation(donation_id) if donation_id else None
+    if donation_id and donation is None:
+        log.warning("%s names an unknown donation %s", about or "event", donation_id)
+    return donation
 
 
 def _donation_by_subscription(subscription_id: str | None) -> str | None:
@@ -241,7 +250,7 @@ def on_session_paid(session: dict[str, Any], gateway: StripeGateway) -> Apply:
         if subscription_id and not donation.subscription_id:
             donation.subscription_id = subscription_id
         if charge_succeeded(charge):
-            return _book(donation_id, charge, checkout_session_id=session_id,
+            return _book(donation, charge, checkout_session_id=session_id,
                          invoice_id=invoice_id)
         if donation.status == "pending":
             donation.status = "processing"  # SEPA: money not there yet, still reserved
@@ -270,7 +279,7 @@ def on_charge_updated(obj: dict[str, Any], gateway: StripeGateway) -> Apply:
     charge, donation_id = _charge_and_donation(gateway, str(obj["id"]))
 
     def apply() -> list[str]:
-        keys = _book(donation_id, charge)
+        keys = _book(_locked(donation_id, f"charge {charge.get('id')}"), charge)
         book_fee_for_charge(charge)
         return keys
 
@@ -286,7 +295,8 @@ def on_refund(obj: dict[str, Any], gateway: StripeGateway) -> Apply:
     refunds = gateway.list_refunds(charge_id)
 
     def apply() -> list[str]:
-        keys = _book(donation_id, charge)  # a refund seen before its payment
+        # A refund seen before its payment books the payment first.
+        keys = _book(_locked(donation_id, f"charge {charge_id}"), charge)
         book_refunds(charge_id, refunds)
         return keys
 
@@ -301,7 +311,7 @@ def on_dispute(obj: dict[str, Any], gateway: StripeGateway) -> Apply:
     charge, donation_id = _charge_and_donation(gateway, charge_id)
 
     def apply() -> list[str]:
-        keys = _book(donation_id, charge)
+        keys = _book(_locked(donation_id, f"charge {charge_id}"), charge)
         book_dispute(dispute)
         return keys
 
@@ -325,7 +335,7 @@ def on_invoice_paid(obj: dict[str, Any], gateway: StripeGateway) -> Apply:
             return []
         if subscription_id and not donation.subscription_id:
             donation.subscription_id = subscription_id
-        return _book(donation_id, charge, invoice_id=str(obj["id"]))
+        return _book(donation, charge, invoice_id=str(obj["id"]))
 
     return apply
 

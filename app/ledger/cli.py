@@ -13,6 +13,7 @@ from app.campaigns.models import Site
 from app.clitools import fail
 from app.core.finance.money import format_cents
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
+from app.dbutil import transaction
 from app.extensions import db
 
 STATUS_FR = {"accepted": "accepté", "warning": "accepté avec avertissement",
@@ -57,9 +58,10 @@ def import_command(file: Path, slug: str, dry_run: bool, as_json: bool,
     from app.ledger.importer import ImportFileError, import_gifts
 
     campaign = site_campaign(slug)
+    by_id = _user_id(by_email)
     try:
-        results = import_gifts(file, campaign.id, dry_run=dry_run,
-                               recorded_by_id=_user_id(by_email))
+        with transaction(dry_run=dry_run):
+            results = import_gifts(file, campaign.id, recorded_by_id=by_id)
     except ImportFileError as exc:
         fail(f"{file.name} : {exc}. Rien n'a été enregistré.")
     counts = {"accepted": 0, "warning": 0, "refused": 0, "duplicate": 0}
@@ -92,8 +94,8 @@ def import_command(file: Path, slug: str, dry_run: bool, as_json: bool,
 @with_appcontext
 def export_command(slug: str, fmt: str, out: Path, for_filing: bool) -> None:
     """Liste des donateurs (annexe du compte de campagne, R39-1), totaux à la fin."""
+    from app.ledger.errors import LedgerError
     from app.ledger.exporter import export_donors
-    from app.ledger.service import LedgerError
 
     try:
         count = export_donors(site_campaign(slug), fmt, out, for_filing=for_filing)
@@ -183,8 +185,9 @@ def _treasurer_id(email: str) -> int:
 def duplicates_command(slug: str) -> None:
     """Fiches qui désignent probablement la même personne (le plafond est par personne)."""
     from app.ledger.donors import duplicates_for
+    from app.ledger.locks import donor_group
     from app.ledger.models import Donor
-    from app.ledger.service import donor_group, donor_total
+    from app.ledger.totals import donor_total
 
     campaign = site_campaign(slug)
     pairs = duplicates_for(campaign.election_id)
@@ -212,10 +215,12 @@ def duplicates_command(slug: str) -> None:
 def merge_command(kept: int, merged: int, email: str, reason: str) -> None:
     """Fusionne deux fiches d'une même personne ; le plafond de 4 600 € les couvre ensemble."""
     from app.ledger.donors import merge_donors
-    from app.ledger.service import LedgerError
+    from app.ledger.errors import LedgerError
 
+    by_id = _treasurer_id(email)
     try:
-        result = merge_donors(kept, merged, by_id=_treasurer_id(email), reason=reason)
+        with transaction():
+            result = merge_donors(kept, merged, by_id=by_id, reason=reason)
     except LedgerError as exc:
         fail(str(exc))
     click.echo(result.message)
@@ -230,10 +235,12 @@ def merge_command(kept: int, merged: int, email: str, reason: str) -> None:
 def keep_apart_command(first: int, second: int, email: str, reason: str) -> None:
     """Deux fiches qui se ressemblent sont deux personnes : elles ne sont plus proposées."""
     from app.ledger.donors import keep_apart
-    from app.ledger.service import LedgerError
+    from app.ledger.errors import LedgerError
 
+    by_id = _treasurer_id(email)
     try:
-        keep_apart(first, second, by_id=_treasurer_id(email), reason=reason)
+        with transaction():
+            keep_apart(first, second, by_id=by_id, reason=reason)
     except LedgerError as exc:
         fail(str(exc))
     click.echo(f"Fiches {first} et {second} gardées distinctes.")

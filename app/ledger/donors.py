@@ -11,20 +11,13 @@ from app.campaigns.models import Campaign
 from app.core.finance.donors import likely_duplicates
 from app.core.finance.money import format_cents
 from app.core.finance.rules import donor_cap
-from app.dbutil import write_transaction
+from app.dbutil import require_transaction
 from app.extensions import db
+from app.ledger.errors import LedgerError
 from app.ledger.facts import campaign_facts
+from app.ledger.locks import canonical_id, donor_group, lock_donor
 from app.ledger.models import ComplianceFlag, Donor, DonorDistinction, DonorMerge, LedgerEntry
-from app.ledger.service import (
-    DONOR_KINDS,
-    LedgerError,
-    canonical_id,
-    donor_group,
-    donor_total,
-    lock_donor,
-    refunded_so_far,
-    unresolved_flags,
-)
+from app.ledger.totals import DONOR_KINDS, donor_total, refunded_so_far, unresolved_flags
 
 
 @dataclass(frozen=True)
@@ -54,38 +47,38 @@ def keep_apart(first_id: int, second_id: int, *, by_id: int | None, reason: str)
                                           db.session.get(Donor, second_id)):
         raise LedgerError("Indiquez deux fiches de donateurs différentes et existantes.")
     low, high = sorted((first_id, second_id))
-    with write_transaction(db.session):
-        if db.session.scalar(select(DonorDistinction.id).where(
-                DonorDistinction.first_id == low, DonorDistinction.second_id == high)) is None:
-            db.session.add(DonorDistinction(first_id=low, second_id=high, by_id=by_id,
-                                            reason=reason))
-            audit.record("donor.keep_apart", object_type="Donor", object_id=low, other=high,
-                         reason=reason)
+    require_transaction(db.session)
+    if db.session.scalar(select(DonorDistinction.id).where(
+            DonorDistinction.first_id == low, DonorDistinction.second_id == high)) is None:
+        db.session.add(DonorDistinction(first_id=low, second_id=high, by_id=by_id,
+                                        reason=reason))
+        audit.record("donor.keep_apart", object_type="Donor", object_id=low, other=high,
+                     reason=reason)
 
 
-def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str,
-                 commit: bool = True) -> MergeResult:
+def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str
+                 ) -> MergeResult:
     """Record that two donor records are one person. The DON-2 cap then covers both; any
     excess is flagged for refund (DON-16) on the group's latest gift."""
-    with write_transaction(db.session, commit=commit):
-        kept, merged = db.session.get(Donor, kept_id), db.session.get(Donor, merged_id)
-        if kept is None or merged is None:
-            raise LedgerError("Donateur inconnu.")
-        if kept.election_id != merged.election_id:
-            raise LedgerError("Ces donateurs relèvent d'élections différentes : pas de fusion.")
-        root_kept, root_merged = canonical_id(kept_id), canonical_id(merged_id)
-        if root_kept == root_merged:
-            raise LedgerError("Ces deux fiches désignent déjà la même personne.")
-        for root in sorted((root_kept, root_merged)):  # fixed order: no deadlock
-            lock_donor(root)
-        db.session.get(Donor, root_merged).merged_into_id = root_kept
-        db.session.add(DonorMerge(kept_id=root_kept, merged_id=root_merged, by_id=by_id,
-                                  reason=reason))
-        group = donor_group(root_kept)
-        total = donor_total(kept.election_id, group)
-        flagged = _flag_excess(kept.election_id, group, total)
-        audit.record("donor.merge", object_type="Donor", object_id=root_kept,
-                     merged=root_merged, reason=reason, flagged_cents=flagged)
+    require_transaction(db.session)
+    kept, merged = db.session.get(Donor, kept_id), db.session.get(Donor, merged_id)
+    if kept is None or merged is None:
+        raise LedgerError("Donateur inconnu.")
+    if kept.election_id != merged.election_id:
+        raise LedgerError("Ces donateurs relèvent d'élections différentes : pas de fusion.")
+    root_kept, root_merged = canonical_id(kept_id), canonical_id(merged_id)
+    if root_kept == root_merged:
+        raise LedgerError("Ces deux fiches désignent déjà la même personne.")
+    for root in sorted((root_kept, root_merged)):  # fixed order: no deadlock
+        lock_donor(root)
+    db.session.get(Donor, root_merged).merged_into_id = root_kept
+    db.session.add(DonorMerge(kept_id=root_kept, merged_id=root_merged, by_id=by_id,
+                              reason=reason))
+    group = donor_group(root_kept)
+    total = donor_total(kept.election_id, group)
+    flagged = _flag_excess(kept.election_id, group, total)
+    audit.record("donor.merge", object_type="Donor", object_id=root_kept,
+                 merged=root_merged, reason=reason, flagged_cents=flagged)
     message = f"Fiches fusionnées : total de la personne {format_cents(total)}."
     if flagged:
         message += (f" Dépassement du plafond : {format_cents(flagged)} à rembourser "

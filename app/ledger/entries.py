@@ -1,4 +1,8 @@
-"""Entries other than gifts: refunds to donors, fees, expenses, reversals."""
+"""Entries other than gifts: refunds to donors, fees, expenses, reversals.
+
+Each runs inside the transaction of the view, CLI command or webhook that owns the write
+(:func:`app.dbutil.transaction`) and never commits.
+"""
 
 from __future__ import annotations
 
@@ -9,47 +13,42 @@ from sqlalchemy import select
 
 from app.core.finance.chain import signed_amount
 from app.core.finance.money import format_cents
-from app.dbutil import write_transaction
+from app.dbutil import require_transaction
 from app.extensions import db
+from app.ledger.errors import LedgerError
+from app.ledger.journal import append_entry, find_by_source
+from app.ledger.locks import lock_campaign, lock_donor
 from app.ledger.models import ComplianceFlag, LedgerEntry
-from app.ledger.service import (
-    LedgerError,
-    _lock_campaign,
-    _reversed_ids,
-    append_entry,
-    find_by_source,
-    lock_donor,
-    refunded_so_far,
-)
+from app.ledger.totals import refunded_so_far, reversed_ids
 from app.timeutil import utcnow
 
 
 def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str | None,
                   reason: str, recorded_by_id: int | None = None,
-                  details: dict[str, Any] | None = None, commit: bool = True) -> LedgerEntry:
+                  details: dict[str, Any] | None = None) -> LedgerEntry:
     """Money given back to a donor (DON-16, R39-1-1: traced). Resolves DON-16 flags it covers.
 
     Idempotent on ``source_ref`` (e.g. the Stripe refund id).
     """
-    with write_transaction(db.session, commit=commit):
-        if source_ref and (existing := find_by_source(source_ref)) is not None:
-            return existing
-        original = db.session.get(LedgerEntry, entry_id)
-        if original is None or original.kind not in ("donation", "in_kind"):
-            raise LedgerError("Seul un don peut être remboursé.")
-        if original.donor_id is not None:
-            lock_donor(original.donor_id)
-        campaign = _lock_campaign(original.campaign_id)
-        left = original.amount_cents - refunded_so_far(original.id)
-        if amount_cents > left:
-            raise LedgerError(f"Remboursement de {format_cents(amount_cents)} supérieur au "
-                              f"montant restant du don ({format_cents(left)}).")
-        refund = append_entry(
-            campaign, kind="refund", amount_cents=amount_cents, on=on, method=original.method,
-            donor=original.donor, source_ref=source_ref, related=original,
-            recorded_by_id=recorded_by_id, reason=reason, details=details)
-        _resolve_flags(original.id, refund)
-        return refund
+    require_transaction(db.session)
+    if source_ref and (existing := find_by_source(source_ref)) is not None:
+        return existing
+    original = db.session.get(LedgerEntry, entry_id)
+    if original is None or original.kind not in ("donation", "in_kind"):
+        raise LedgerError("Seul un don peut être remboursé.")
+    if original.donor_id is not None:
+        lock_donor(original.donor_id)
+    campaign = lock_campaign(original.campaign_id)
+    left = original.amount_cents - refunded_so_far(original.id)
+    if amount_cents > left:
+        raise LedgerError(f"Remboursement de {format_cents(amount_cents)} supérieur au "
+                          f"montant restant du don ({format_cents(left)}).")
+    refund = append_entry(
+        campaign, kind="refund", amount_cents=amount_cents, on=on, method=original.method,
+        donor=original.donor, source_ref=source_ref, related=original,
+        recorded_by_id=recorded_by_id, reason=reason, details=details)
+    _resolve_flags(original.id, refund)
+    return refund
 
 
 def _resolve_flags(entry_id: int, refund: LedgerEntry) -> None:
@@ -68,44 +67,44 @@ def record_entry(campaign_id: int, *, kind: str, amount_cents: int, on: date,
                  method: str | None = None, source_ref: str | None = None,
                  related_id: int | None = None, reason: str = "",
                  recorded_by_id: int | None = None, details: dict[str, Any] | None = None,
-                 commit: bool = True) -> LedgerEntry:
+                 ) -> LedgerEntry:
     """Fees, expenses, apport personnel, loans… (no donor cap involved). Idempotent."""
     if kind in ("donation", "in_kind", "collection", "refund"):
         raise LedgerError("Utilisez l'enregistrement des dons ou des remboursements.")
-    with write_transaction(db.session, commit=commit):
-        if source_ref and (existing := find_by_source(source_ref)) is not None:
-            return existing
-        campaign = _lock_campaign(campaign_id)
-        related = db.session.get(LedgerEntry, related_id) if related_id else None
-        entry = append_entry(campaign, kind=kind, amount_cents=amount_cents, on=on,
-                             method=method, source_ref=source_ref, related=related,
-                             recorded_by_id=recorded_by_id, reason=reason, details=details)
-        return entry
+    require_transaction(db.session)
+    if source_ref and (existing := find_by_source(source_ref)) is not None:
+        return existing
+    campaign = lock_campaign(campaign_id)
+    related = db.session.get(LedgerEntry, related_id) if related_id else None
+    entry = append_entry(campaign, kind=kind, amount_cents=amount_cents, on=on,
+                         method=method, source_ref=source_ref, related=related,
+                         recorded_by_id=recorded_by_id, reason=reason, details=details)
+    return entry
 
 
 def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int | None,
-                  source_ref: str | None = None, commit: bool = True) -> LedgerEntry:
+                  source_ref: str | None = None) -> LedgerEntry:
     """A correction: an entry cancelling another one (entries are never edited)."""
     if not reason.strip():
         raise LedgerError("Une annulation doit être motivée.")
-    with write_transaction(db.session, commit=commit):
-        original = db.session.get(LedgerEntry, entry_id)
-        if original is None or original.kind == "reversal":
-            raise LedgerError("Écriture introuvable ou déjà une annulation.")
-        if db.session.scalar(select(LedgerEntry.id).where(
-                LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "reversal")):
-            raise LedgerError("Cette écriture a déjà été annulée.")
-        if original.donor_id is not None:
-            lock_donor(original.donor_id)
-        campaign = _lock_campaign(original.campaign_id)
-        entry = append_entry(
-            campaign, kind="reversal",
-            amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
-            method=original.method, donor=original.donor, source_ref=source_ref,
-            related=original, recorded_by_id=recorded_by_id, reason=reason)
-        if original.kind == "refund" and original.related_entry_id is not None:
-            _reopen_flags(original)
-        return entry
+    require_transaction(db.session)
+    original = db.session.get(LedgerEntry, entry_id)
+    if original is None or original.kind == "reversal":
+        raise LedgerError("Écriture introuvable ou déjà une annulation.")
+    if db.session.scalar(select(LedgerEntry.id).where(
+            LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "reversal")):
+        raise LedgerError("Cette écriture a déjà été annulée.")
+    if original.donor_id is not None:
+        lock_donor(original.donor_id)
+    campaign = lock_campaign(original.campaign_id)
+    entry = append_entry(
+        campaign, kind="reversal",
+        amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
+        method=original.method, donor=original.donor, source_ref=source_ref,
+        related=original, recorded_by_id=recorded_by_id, reason=reason)
+    if original.kind == "refund" and original.related_entry_id is not None:
+        _reopen_flags(original)
+    return entry
 
 
 def _reopen_flags(refund: LedgerEntry) -> None:
@@ -119,7 +118,7 @@ def _reopen_flags(refund: LedgerEntry) -> None:
     standing = db.session.scalar(
         select(LedgerEntry).where(LedgerEntry.related_entry_id == refund.related_entry_id,
                                   LedgerEntry.kind == "refund",
-                                  LedgerEntry.id.not_in(_reversed_ids()))
+                                  LedgerEntry.id.not_in(reversed_ids()))
         .order_by(LedgerEntry.seq.desc()).limit(1))
     if standing is not None:
         _resolve_flags(refund.related_entry_id, standing)

@@ -20,15 +20,18 @@ from sqlalchemy import or_, select
 
 from app.campaigns.models import Campaign
 from app.core.finance.chain import signed_amount
+from app.core.finance.identity import IDENTITY_FIELDS, Identity
+from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.extensions import db
 from app.fileutil import atomic_write_bytes
+from app.ledger.errors import LedgerError
 from app.ledger.facts import campaign_cap
-from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
-from app.ledger.service import LedgerError, canonical_id, money_to_refund
+from app.ledger.locks import canonical_id
+from app.ledger.models import ComplianceFlag, LedgerEntry
+from app.ledger.totals import money_to_refund
 
-COLUMNS = ("N° de reçu", "Date", "Civilité", "Nom", "Prénom", "Adresse", "Code postal",
-           "Commune", "Pays", "Nationalité", "Nature", "Montant (€)", "Mode de paiement",
-           "Référence", "Cumul du donateur (€)", "Statut")
+COLUMNS = ("N° de reçu", "Date", *(field.label for field in IDENTITY_FIELDS), "Nature",
+           "Montant (€)", "Mode de paiement", "Référence", "Cumul du donateur (€)", "Statut")
 EXPORT_KINDS = ("donation", "in_kind", "collection", "refund")
 MONEY_COLUMNS = frozenset({COLUMNS.index("Montant (€)"), COLUMNS.index("Cumul du donateur (€)")})
 #: A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV
@@ -86,15 +89,16 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
                       f"à rembourser {euros(flag.amount_cents)} € ({flag.rule}, DON-16)")
         method = entry.method or ""
         by_method[method] += amount - to_refund.get(entry.id, 0)
+        identity = Identity.from_mapping(who).as_dict()
+        if entry.kind == "collection" and not identity["nom"]:
+            identity["nom"] = "Quête"
         rows.append([
-            entry.receipt_number or "", entry.on.strftime("%d/%m/%Y"), who.get("civilite", ""),
-            who.get("nom", "") or ("Quête" if entry.kind == "collection" else ""),
-            who.get("prenom", ""), who.get("adresse", ""), who.get("code_postal", ""),
-            who.get("commune", ""), who.get("pays", ""), who.get("nationalite", ""),
-            entry.kind_label, euros(amount), METHOD_LABELS.get(method, method),
+            entry.receipt_number or "", entry.on.strftime("%d/%m/%Y"), *identity.values(),
+            entry.kind_label, euros(amount), PAYMENT_METHODS.get(method, method),
             (entry.details or {}).get("reference") or entry.source_ref or "", running, status,
         ])
-    totals = [["Total " + METHOD_LABELS.get(m, m), euros(c)] for m, c in sorted(by_method.items())]
+    totals = [["Total " + PAYMENT_METHODS.get(m, m), euros(c)]
+              for m, c in sorted(by_method.items())]
     if to_refund:
         totals.append(["À rembourser, hors recettes (DON-16)", euros(sum(to_refund.values()))])
     cash = by_method.get("especes", 0) + by_method.get("quete", 0)

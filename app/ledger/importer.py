@@ -3,7 +3,8 @@
 The whole file is read and checked first: a malformed file (bad header, encoding, date,
 amount or mode) stops with the row and column named and writes nothing. Each row then goes
 through the compliance core; refused rows are not written, and the accepted ones are
-committed together (or rolled back with ``--dry-run``). Re-importing a file adds nothing twice.
+committed together by the command (or rolled back with ``--dry-run``). Re-importing a file adds
+nothing twice.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from app.core.finance.donors import normalise_name
+from app.core.finance.identity import IDENTITY_FIELDS, Identity
 from app.core.finance.money import MoneyError, parse_amount
-from app.dbutil import write_transaction
+from app.core.finance.vocabulary import PAYMENT_METHODS
+from app.dbutil import require_transaction
 from app.extensions import db
-from app.ledger.service import DonorIdentity, GiftInput, GiftOutcome, record_gift
+from app.ledger.gifts import DonorIdentity, GiftInput, GiftOutcome, record_gift
 
-REQUIRED = ("date", "nom", "prenom", "adresse", "code_postal", "commune", "pays",
-            "nationalite", "personne_physique", "montant", "mode")
-OPTIONAL = ("civilite", "reference", "recu")
-MODES = ("cheque", "virement", "prelevement", "carte", "especes", "nature", "quete")
+REQUIRED = ("date", *(f.name for f in IDENTITY_FIELDS if f.required), "personne_physique",
+            "montant", "mode")
+OPTIONAL = (*(f.name for f in IDENTITY_FIELDS if not f.required), "reference", "recu")
+MODES = tuple(PAYMENT_METHODS)
 YES, NO = {"oui", "o", "yes", "y", "1", "vrai", "x"}, {"non", "n", "no", "0", "faux"}
 
 
@@ -149,15 +152,11 @@ def parse_file(data: bytes) -> list[ImportRow]:
 
 
 def _identity(row: ImportRow) -> DonorIdentity | None:
-    v = row.values
     if row.method == "quete":
         return None
-    return DonorIdentity(
-        civilite=v.get("civilite", ""), nom=v["nom"], prenom=v["prenom"], adresse=v["adresse"],
-        code_postal=v["code_postal"], commune=v["commune"], pays=v["pays"],
-        nationalite=v["nationalite"], natural_person=row.natural_person,
-        # A paper gift's attestations are on the CNCCFP form the donor signed (DON-1, DON-11).
-        attests_eligibility=True)
+    # A paper gift's attestations are on the CNCCFP form the donor signed (DON-1, DON-11).
+    return DonorIdentity(**Identity.from_mapping(row.values).as_dict(),
+                         natural_person=row.natural_person, attests_eligibility=True)
 
 
 def _result(row: ImportRow, outcome: GiftOutcome) -> RowResult:
@@ -167,20 +166,20 @@ def _result(row: ImportRow, outcome: GiftOutcome) -> RowResult:
                      list(outcome.decision.messages))
 
 
-def import_gifts(path: Path, campaign_id: int, *, dry_run: bool, recorded_by_id: int | None
+def import_gifts(path: Path, campaign_id: int, *, recorded_by_id: int | None
                  ) -> list[RowResult]:
+    """Book the file's rows in the caller's transaction (``estrade donations import`` owns
+    it, and rolls it back for ``--dry-run``). A malformed file raises before any booking."""
     rows = parse_file(path.read_bytes())
+    require_transaction(db.session)
     results: list[RowResult] = []
-    with write_transaction(db.session, commit=not dry_run):
-        for row in rows:
-            outcome = record_gift(GiftInput(
-                campaign_id=campaign_id, amount_cents=row.amount_cents, on=row.on,
-                method=row.method, identity=_identity(row), source_ref=row.source_ref,
-                receipt_number=row.values.get("recu") or None,
-                reason=f"Import {path.name}, ligne {row.line}",
-                details={"reference": row.values.get("reference", ""), "file": path.name},
-                recorded_by_id=recorded_by_id), commit=False)
-            results.append(_result(row, outcome))
-    if dry_run:
-        db.session.rollback()
+    for row in rows:
+        outcome = record_gift(GiftInput(
+            campaign_id=campaign_id, amount_cents=row.amount_cents, on=row.on,
+            method=row.method, identity=_identity(row), source_ref=row.source_ref,
+            receipt_number=row.values.get("recu") or None,
+            reason=f"Import {path.name}, ligne {row.line}",
+            details={"reference": row.values.get("reference", ""), "file": path.name},
+            recorded_by_id=recorded_by_id))
+        results.append(_result(row, outcome))
     return results

@@ -17,28 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.finance.identity import Identity
+from app.core.finance.vocabulary import ENTRY_KINDS
 from app.extensions import db
 from app.timeutil import utcnow
 
-ENTRY_KINDS: dict[str, str] = {
-    "donation": "Don",
-    "in_kind": "Don en nature",
-    "collection": "Quête",
-    "personal_contribution": "Apport personnel",
-    "party_contribution": "Contribution d'un parti",
-    "loan": "Prêt",
-    "refund": "Remboursement au donateur",
-    "fee": "Frais de paiement",
-    "expense": "Dépense",
-    "in_kind_expense": "Dépense en nature (contrepartie)",
-    "reversal": "Écriture d'annulation",
-}
 #: Kinds that are gifts from a donor and count toward DON-2 (DON-18: in-kind included).
 DONATION_KINDS = ("donation", "in_kind")
-METHOD_LABELS: dict[str, str] = {
-    "carte": "Carte bancaire", "cheque": "Chèque", "virement": "Virement",
-    "prelevement": "Prélèvement", "especes": "Espèces", "nature": "En nature", "quete": "Quête",
-}  # fmt: skip
 
 
 class Donor(db.Model):
@@ -68,9 +53,7 @@ class Donor(db.Model):
 
     def snapshot(self) -> dict[str, str]:
         """The R39-1 identity as it stood when a gift was recorded (DON-10)."""
-        return {k: getattr(self, k) or "" for k in (
-            "civilite", "nom", "prenom", "adresse", "code_postal", "commune", "pays",
-            "nationalite")}
+        return Identity.from_mapping(self).as_dict()
 
 
 class LedgerEntry(db.Model):

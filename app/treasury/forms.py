@@ -15,10 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.core.finance.money import MoneyError, parse_amount
-from app.ledger.importer import MODES
-from app.ledger.models import METHOD_LABELS
+from app.core.finance.vocabulary import PAYMENT_METHODS
+from app.forms import identity_fields
 
-METHOD_CHOICES = [SelectChoice(mode, METHOD_LABELS.get(mode, mode)) for mode in MODES
+METHOD_CHOICES = [SelectChoice(mode, label) for mode, label in PAYMENT_METHODS.items()
                   if mode != "carte"]  # card gifts arrive through Stripe, booked by the webhook
 
 
@@ -51,19 +51,8 @@ class OfflineGiftForm(FlaskForm):
     amount = StringField(_l("Montant (en euros)"), validators=[
         DataRequired(_l("Indiquez le montant.")), Length(max=30), _amount],
         description=_l("Par exemple 150 ou 1 234,56. Pour un don en nature, sa valeur."))
-    civilite = SelectField(_l("Civilité"), choices=[SelectChoice("", "—"),
-                                                    SelectChoice("Mme", _l("Madame")),
-                                                    SelectChoice("M.", _l("Monsieur"))])
-    nom = StringField(_l("Nom"), validators=[_named_gift_field, Length(max=200)])
-    prenom = StringField(_l("Prénom"), validators=[_named_gift_field, Length(max=200)])
-    adresse = StringField(_l("Adresse du domicile fiscal"),
-                          validators=[_named_gift_field, Length(max=400)])
-    code_postal = StringField(_l("Code postal"), validators=[_named_gift_field, Length(max=20)])
-    commune = StringField(_l("Commune"), validators=[_named_gift_field, Length(max=200)])
-    pays = StringField(_l("Pays"), default="France",
-                       validators=[_named_gift_field, Length(max=100)])
-    nationalite = StringField(_l("Nationalité"), default="française",
-                              validators=[_named_gift_field, Length(max=100)])
+    # R39-1 identity, required except for an anonymous collection (DON-17).
+    locals().update(identity_fields("treasurer", required=_named_gift_field))
     natural_person = BooleanField(_l("Le donateur est une personne physique"))
     attested = BooleanField(
         _l("Le donateur a signé les attestations du formulaire de don (DON-1)"))

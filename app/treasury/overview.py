@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from app.campaigns.models import Campaign
 from app.core.finance.chain import signed_amount
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
+from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.extensions import db
 from app.ledger.donors import duplicates_for
 from app.ledger.exporter import donor_money
 from app.ledger.facts import campaign_cap
-from app.ledger.models import METHOD_LABELS, ComplianceFlag, LedgerEntry
-from app.ledger.service import campaign_cash_total, money_to_refund
+from app.ledger.models import ComplianceFlag, LedgerEntry
+from app.ledger.totals import campaign_cash_total, money_to_refund
 from app.ledger.verify import verify_campaign
 
 
@@ -53,14 +54,14 @@ def overview(campaign: Campaign) -> CampaignOverview:
                               .group_by(LedgerEntry.kind, LedgerEntry.method)).all()
     by_method: dict[str, int] = {}
     for kind, method, total in rows:
-        label = METHOD_LABELS.get(method or "", method or "—")
+        label = PAYMENT_METHODS.get(method or "", method or "—")
         by_method[label] = by_method.get(label, 0) + signed_amount(kind, int(total or 0))
     to_refund = money_to_refund(campaign.id)
     if to_refund:  # DON-16: out of the receipts until refunded
         flagged = db.session.execute(select(LedgerEntry.id, LedgerEntry.method).where(
             LedgerEntry.id.in_(to_refund))).all()
         for entry_id, method in flagged:
-            label = METHOD_LABELS.get(method or "", method or "—")
+            label = PAYMENT_METHODS.get(method or "", method or "—")
             by_method[label] -= to_refund[entry_id]
     check = verify_campaign(campaign)
     cap = campaign_cap(campaign)

@@ -15,11 +15,14 @@ from wtforms import SelectChoice
 
 from app.accounts.decorators import roles_required
 from app.campaigns.models import Campaign
+from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import format_cents
+from app.dbutil import transaction
 from app.donations.refunds import RefundApprovalError, approve, list_requests
 from app.extensions import db
+from app.forms import identity_of
 from app.ledger.exporter import export_donors
-from app.ledger.service import DonorIdentity, GiftInput, record_gift
+from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
 from app.timeutil import utcnow
 from app.treasury.forms import OfflineGiftForm
 from app.treasury.overview import overview
@@ -50,12 +53,8 @@ def _campaign_choices() -> list[SelectChoice]:
 def _identity(form: OfflineGiftForm) -> DonorIdentity | None:
     if form.method.data == "quete":
         return None  # an anonymous collection (DON-17)
-    return DonorIdentity(
-        civilite=form.civilite.data or "", nom=form.nom.data.strip(),
-        prenom=form.prenom.data.strip(), adresse=form.adresse.data.strip(),
-        code_postal=form.code_postal.data.strip(), commune=form.commune.data.strip(),
-        pays=form.pays.data.strip(), nationalite=form.nationalite.data.strip(),
-        natural_person=form.natural_person.data, attests_eligibility=form.attested.data)
+    return DonorIdentity(**identity_of(form).as_dict(), natural_person=form.natural_person.data,
+                         attests_eligibility=form.attested.data)
 
 
 @bp.route("/enregistrer", methods=["GET", "POST"])
@@ -73,14 +72,15 @@ def record() -> Any:
     decision = None
     if form.validate_on_submit():
         amount = form.amount_cents
-        outcome = record_gift(GiftInput(
-            campaign_id=form.campaign.data, amount_cents=amount, on=form.on.data,
-            method=form.method.data, identity=_identity(form),
-            source_ref=f"manual:{form.token.data}",
-            receipt_number=(form.receipt_number.data or "").strip() or None,
-            reason="Saisie de la trésorerie",  # the ledger is kept in French
-            details={"reference": (form.reference.data or "").strip()},
-            recorded_by_id=current_user.id))
+        with transaction():
+            outcome = record_gift(GiftInput(
+                campaign_id=form.campaign.data, amount_cents=amount, on=form.on.data,
+                method=form.method.data, identity=_identity(form),
+                source_ref=f"manual:{form.token.data}",
+                receipt_number=(form.receipt_number.data or "").strip() or None,
+                reason="Saisie de la trésorerie",  # the ledger is kept in French
+                details={"reference": (form.reference.data or "").strip()},
+                recorded_by_id=current_user.id))
         if outcome.duplicate:
             flash(_("Ce don était déjà enregistré (formulaire envoyé deux fois) : "
                     "rien n'a été ajouté."), "info")
@@ -92,7 +92,8 @@ def record() -> Any:
             return redirect(url_for("treasury.dashboard"), 303)
         decision = outcome.decision
     status = 422 if request.method == "POST" else 200
-    return render_template("treasury/record.html", form=form, decision=decision), status
+    return render_template("treasury/record.html", form=form, decision=decision,
+                           identity_fields=IDENTITY_FIELDS), status
 
 
 @bp.route("/<int:campaign_id>/donateurs.<fmt>")

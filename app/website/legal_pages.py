@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from app.core.finance.legal_text import LegalMentions
+from app.core.finance.vocabulary import MANDATAIRE_TYPES
 from app.core.publishing.site_config import SiteConfig
 
 #: Attribute of the DON-9 block: the renderer adds the block itself when a theme left it out.
@@ -43,9 +44,7 @@ def campaign_info(campaign: Any) -> CampaignInfo:
     return CampaignInfo(
         candidate=campaign.candidate_name or "", list_name=campaign.list_name or "",
         election=getattr(election, "name", "") or "",
-        mandataire_type={"MF": "mandataire financier",
-                         "AFE": "association de financement électorale"}.get(
-            campaign.mandataire_type or "", ""),
+        mandataire_type=MANDATAIRE_TYPES.get(campaign.mandataire_type or "", "").lower(),
         mandataire_name=campaign.mandataire_name or "",
         prefecture=campaign.mandataire_prefecture or "")
 

@@ -14,6 +14,7 @@ import pytest
 
 from app.campaigns.service import create_site
 from app.extensions import db
+from tests.factories import tx
 
 PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "data" / "xss" / "payloadbox-xss.txt"
 OWN = """---
@@ -61,7 +62,7 @@ def xss_site(app, tmp_path) -> int:
     pages = _payload_pages()
     for number, text in enumerate(pages):
         (root / "pages" / f"charges-{number}.md").write_text(text, encoding="utf-8")
-    create_site("xss", "Essai XSS", ["127.0.0.1"], content_dir=str(root), is_default=True)
+    tx(create_site, "xss", "Essai XSS", ["127.0.0.1"], content_dir=str(root), is_default=True)
     db.session.commit()
     return len(pages)
 

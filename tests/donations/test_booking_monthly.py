@@ -22,8 +22,9 @@ from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of, id_of
 from app.extensions import db
 from app.ledger.donors import merge_donors
+from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import Donor
-from app.ledger.service import GiftInput, accepted_total, record_gift
+from app.ledger.totals import accepted_total
 from app.timeutil import utcnow
 from tests.conftest import create_user
 from tests.donations.test_webhook_support import (
@@ -35,6 +36,7 @@ from tests.donations.test_webhook_support import (
     post,
     who,
 )
+from tests.factories import tx
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import (
     checkout_session_object,
@@ -81,15 +83,15 @@ def test_monthly_gift_ends_with_the_window_and_stays_under_the_cap(
 
     # Meanwhile a cheque of 3,800 € recorded under a slightly different address, then the
     # treasurer merges the two records: 500 + 3,800 = 4,300 €, still under the cap.
-    cheque = record_gift(GiftInput(
+    cheque = tx(record_gift, GiftInput(
         campaign_id=donation.campaign_id, amount_cents=380_000, on=utcnow().date(),
         method="cheque", identity=who("Martin", "Louise", adresse="1, rue de la Paix (bis)"),
         source_ref="cheque:CHQ-9"))
     assert cheque.status == "accepted"
     online = db.session.scalar(select(Donor).where(Donor.id == entries()[0].donor_id))
-    merge_donors(online.id, cheque.donor_id, by_id=None, reason="même personne")
+    tx(merge_donors, online.id, cheque.donor_id, by_id=None, reason="même personne")
     # A new monthly gift projected over the cap is refused before payment (DON-15).
-    refused = reserve(demo_site(), DonationRequest(
+    refused = tx(reserve, demo_site(), DonationRequest(
         identity=louise, amount_cents=10_000, monthly=True, email=louise.email, source=None,
         newsletter=False, attestations={}, client_ip=None))
     assert refused.donation is None and "par mois" in refused.message
@@ -148,10 +150,10 @@ def test_a_monthly_gift_paid_beyond_its_plan_gives_no_room_to_other_gifts(wapp: 
     # are in the ledger, and the gift must not count as -100 € "reserved".
     plan.status, plan.reserved_cents, plan.paid_cents = "active", 120_000, 130_000
     db.session.commit()
-    record_gift(GiftInput(campaign_id=plan.campaign_id, amount_cents=130_000,
+    tx(record_gift, GiftInput(campaign_id=plan.campaign_id, amount_cents=130_000,
                           on=utcnow().date(), method="carte", identity=donor,
                           source_ref="stripe:charges:mensuel"))
-    cheque = record_gift(GiftInput(campaign_id=plan.campaign_id, amount_cents=340_000,
+    cheque = tx(record_gift, GiftInput(campaign_id=plan.campaign_id, amount_cents=340_000,
                                    on=utcnow().date(), method="cheque", identity=donor,
                                    source_ref="cheque:apres-mensuel"))
     assert cheque.status == "refused" and "DON-2" in cheque.decision.rules

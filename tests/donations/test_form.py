@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from app.donations.models import Donation
 from app.extensions import db
-from app.ledger.service import GiftInput, record_gift
+from app.ledger.gifts import GiftInput, record_gift
+from tests.factories import tx
 from tests.ledger.conftest import identity
 
 VALID = {
@@ -58,7 +59,7 @@ def test_missing_attestations_refused_nothing_created(client, demo_site, in_wind
 
 
 def test_cap_refusal_says_how_much_is_left(client, demo_site, in_window) -> None:
-    record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=450_000,
+    tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=450_000,
                           on=date(2026, 11, 2), method="cheque",
                           identity=identity("Martin", "Alice"), source_ref="cheque:1"))
     response = client.post("/don", data=VALID)

@@ -16,8 +16,9 @@ from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of
 from app.extensions import db
 from app.ledger.entries import record_refund
+from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import ComplianceFlag
-from app.ledger.service import GiftInput, accepted_total, record_gift
+from app.ledger.totals import accepted_total
 from app.timeutil import utcnow
 from tests.conftest import PASSWORD, create_user
 from tests.donations.test_webhook_support import (
@@ -30,6 +31,7 @@ from tests.donations.test_webhook_support import (
     post,
     who,
 )
+from tests.factories import tx
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object
 
@@ -45,7 +47,7 @@ def over_the_cap_by_two_tabs(wclient: FlaskClient, stripe_gateway: StripeGateway
     for donation in (first, second):
         donation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    cheque = record_gift(GiftInput(
+    cheque = tx(record_gift, GiftInput(
         campaign_id=first.campaign_id, amount_cents=300_000, on=utcnow().date(),
         method="cheque", identity=donor, source_ref="cheque:CHQ-77"))
     assert cheque.status == "accepted"
@@ -158,7 +160,7 @@ def test_a_request_refunded_meanwhile_is_not_refunded_twice(
         stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
     *_, flag, request = over_the_cap_by_two_tabs(wclient, stripe_gateway, signed_event)
     # The treasurer refunded the 400 € from Stripe's dashboard; charge.refunded booked it.
-    record_refund(flag.entry_id, 40_000, on=utcnow().date(), source_ref="stripe:refund:re_dash",
+    tx(record_refund, flag.entry_id, 40_000, on=utcnow().date(), source_ref="stripe:refund:re_dash",
                   reason="Remboursé depuis le tableau de bord Stripe")
     create_user("tresorier@example.org", "treasurer")
     refused = wapp.test_cli_runner().invoke(

@@ -11,7 +11,7 @@ from app.donations.service import pending_reservations
 from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of
 from app.extensions import db
-from app.ledger.service import ensure_donor
+from app.ledger.locks import ensure_donor
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,

@@ -17,9 +17,10 @@ from app.donations.service import DonationRequest, reserve
 from app.donations.stripe import GATEWAY_EXTENSION
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
+from app.ledger.gifts import DonorIdentity
 from app.ledger.models import LedgerEntry
-from app.ledger.service import DonorIdentity
 from tests.conftest import make_app
+from tests.factories import tx
 from tests.support.stripe_shapes import checkout_session_object, create_paid_payment_intent
 
 EVENT_KWARGS = ("secret", "timestamp", "event_id", "created")
@@ -59,7 +60,7 @@ def new_donation(amount_cents: int, identity: DonorIdentity | None = None, *,
                  monthly: bool = False, source: str | None = "tract-marche") -> Donation:
     """A pending donation reserved through the real pre-payment check."""
     identity = identity or who()
-    reservation = reserve(demo_site(), DonationRequest(
+    reservation = tx(reserve, demo_site(), DonationRequest(
         identity=identity, amount_cents=amount_cents, monthly=monthly, email=identity.email,
         source=source, newsletter=False,
         attestations={"atteste_personne_physique": "2026-11-28T10:00:00+00:00"},

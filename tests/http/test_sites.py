@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.campaigns.service import create_site
 from app.extensions import db
+from tests.factories import tx
 
 
 def test_demo_site_home_is_french(client, demo_site) -> None:
@@ -29,7 +30,7 @@ def test_site_chosen_by_host_name(client, demo_site, tmp_path, app) -> None:
                                      encoding="utf-8")
     (other / "pages" / "index.md").write_text("---\ntitle: Accueil Autre\n---\nBonjour Autre\n",
                                               encoding="utf-8")
-    site = create_site("autre", "Liste Autre", ["autre.example"],
+    site = tx(create_site, "autre", "Liste Autre", ["autre.example"],
                        content_dir=str(other.resolve()))
     db.session.commit()
     assert site.host_names == ["autre.example"]

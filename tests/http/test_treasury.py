@@ -9,21 +9,22 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import LedgerEntry
-from app.ledger.service import GiftInput, record_gift
+from tests.factories import tx
 from tests.ledger.conftest import identity
 
 
 def test_treasurer_sees_flags_and_cash_meter(client, auth, demo_site) -> None:
     campaign = demo_site.campaign
-    record_gift(GiftInput(campaign_id=campaign.id, amount_cents=450_000,
+    tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=450_000,
                           on=date(2026, 11, 2), method="cheque", identity=identity(),
                           source_ref="c:1"))
-    record_gift(GiftInput(campaign_id=campaign.id, amount_cents=30_000, on=date(2026, 11, 3),
+    tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=30_000, on=date(2026, 11, 3),
                           method="carte", identity=identity(), source_ref="stripe:charge:ch_1"),
                 enforce=False)  # money already received over the cap: flagged DON-16
     for n in range(25):  # 3 750 € of cash and quêtes against a 3 703,48 € ceiling
-        record_gift(GiftInput(campaign_id=campaign.id, amount_cents=15_000,
+        tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=15_000,
                               on=date(2026, 11, 4), method="quete", identity=None,
                               source_ref=f"q:{n}"), enforce=False)
     auth.login("treasurer@example.org")
@@ -44,7 +45,7 @@ def test_treasurer_sees_flags_and_cash_meter(client, auth, demo_site) -> None:
 
 def test_likely_double_donor_records_are_an_alert(client, auth, demo_site) -> None:
     for n, nom in enumerate(("Dupont", "Dupond")):
-        record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=10_000,
+        tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=10_000,
                               on=date(2026, 11, 2), method="cheque",
                               identity=identity(nom, "Jean"), source_ref=f"c:d{n}"))
     auth.login("treasurer@example.org")

