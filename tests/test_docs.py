@@ -1,9 +1,10 @@
 """Every declared setting and every CLI command is documented (after Datasette); docs/rules.md
-is what the rulebook generates."""
+is what the rulebook generates; the product never sends its reader outside the repository."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,53 @@ def test_rules_doc_shows_the_real_messages() -> None:
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert "### DON-2 — 4 600 € par donateur et par élection" in doc
     assert rule_examples.over_donor_cap().messages[0] in doc
+
+
+# --------------------------------------------------------------------------- self-contained
+
+#: What a user of Estrade never has: the files beside the repository.
+OUTSIDE = re.compile(rb"\.\./shared\b|law-fr\.md")
+PRODUCT = ("README.md", "docs", "app", "themes", "content")
+#: Being rewritten by the architecture issue on its own branch.
+NOT_YET_SELF_CONTAINED = ("docs/architecture.md",)
+
+
+def outside_references(root: Path, tops: tuple[str, ...] = PRODUCT,
+                       skip: tuple[str, ...] = ()) -> list[str]:
+    """``"file:line"`` of every mention of ``../shared`` or ``law-fr.md`` under ``tops``."""
+    hits = []
+    for top in tops:
+        path = root / top
+        files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+        for file in files:
+            name = file.relative_to(root).as_posix()
+            if not file.is_file() or "__pycache__" in file.parts or name in skip:
+                continue
+            for number, line in enumerate(file.read_bytes().splitlines(), start=1):
+                if OUTSIDE.search(line):
+                    hits.append(f"{name}:{number}")
+    return hits
+
+
+def test_the_product_never_points_outside_the_repository() -> None:
+    """README, docs, code, themes and content cite docs/rules.md, never ../shared (the tests
+    and the benchmark may use the outside judges and peers)."""
+    assert outside_references(ROOT, skip=NOT_YET_SELF_CONTAINED) == []
+
+
+@pytest.mark.xfail(reason="docs/architecture.md is being rewritten (architecture issue); "
+                          "drop NOT_YET_SELF_CONTAINED when this passes", strict=False)
+def test_architecture_doc_is_self_contained() -> None:
+    assert outside_references(ROOT, NOT_YET_SELF_CONTAINED) == []
+
+
+def test_the_outside_reference_check_can_fail(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("ok\nsee ../shared/judges/check-site\n")
+    (tmp_path / "app" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "app" / "__pycache__" / "m.pyc").write_bytes(b"../shared")
+    (tmp_path / "app" / "m.py").write_text('"""Rules (law-fr.md DON-2)."""\n')
+    (tmp_path / "app" / "m.mo").write_bytes(b"\xff\x00../shared/docs")
+    (tmp_path / "README.md").write_text("shared docs, ../sharedness\n")
+    assert outside_references(tmp_path) == ["docs/a.md:2", "app/m.mo:1", "app/m.py:1"]
+    assert outside_references(tmp_path, skip=("docs/a.md",)) == ["app/m.mo:1", "app/m.py:1"]
