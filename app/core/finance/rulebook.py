@@ -293,7 +293,7 @@ GROUPS: tuple[Group, ...] = (
         _rule("PARTY-1", "loi 88-227 art. 11-4", "Partis : 7 500 € par personne et par an",
               "Mode parti : refuse au-delà de 7 500 € par personne et par année civile "
               "(remboursements rattachés à l'année du don), sans période de collecte ; DON-1, "
-              "DON-3, DON-4 et DON-10 restent vérifiés.", PARTIAL,
+              "DON-3, DON-4, DON-6 et DON-10 restent vérifiés.", PARTIAL,
               "Les cotisations ne sont pas enregistrées (elles comptent dans les 7 500 €) ; pas "
               "de reçus par année civile ni de liste annuelle pour la CNCCFP (15 avril).",
               (r.check_cap, r.donor_cap),
