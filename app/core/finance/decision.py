@@ -1,4 +1,4 @@
-"""Plain data the French rules work on, and the decision they return (law-fr.md §A.2).
+"""Plain data the French rules work on, and the decision they return (docs/rules.md).
 
 Pure: no Flask, SQLAlchemy or Stripe. Callers build these from their own storage.
 """
@@ -62,7 +62,7 @@ def is_france(pays: str) -> bool:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a gift is refused or warned about: law-fr.md rule id, severity, French message."""
+    """Why a gift is refused or warned about: rule id (docs/rules.md), severity, French message."""
 
     rule: str
     severity: Severity

@@ -1,4 +1,4 @@
-"""Donor identity: normalisation, exact keys, likely duplicates (law-fr.md DON-2, DON-10, DON-12).
+"""Donor identity: normalisation, exact keys, likely duplicates (DON-2, DON-10, DON-12).
 
 DON-2 caps gifts per *duly identified natural person*; the software matches donors on
 normalised (nom, prénom, code postal, adresse). Exact matches are merged by :func:`donor_key`;

@@ -1,4 +1,4 @@
-"""Texts the law requires on every appeal for donations (law-fr.md §B.2, DON-9, CE L52-9).
+"""Texts the law requires on every appeal for donations (DON-9, CE L52-9; docs/rules.md).
 
 Pure data and one function building the mentions from plain campaign facts; the app renders
 them (themes only place the slot, so no theme can drop them).
@@ -11,7 +11,7 @@ from datetime import date
 
 from app.core.finance.periods import format_date
 
-# CE L52-8, alinéas 1 à 3 (version en vigueur depuis le 30/06/2020, law-fr.md §B.1).
+# CE L52-8, alinéas 1 à 3 (version en vigueur depuis le 30/06/2020, loi n° 2019-1269).
 L52_8_AL_1_3: tuple[str, ...] = (
     "Une personne physique peut verser un don à un candidat si elle est de nationalité française "
     "ou si elle réside en France. Les dons consentis par une personne physique dûment identifiée "
@@ -30,7 +30,7 @@ L52_8_AL_1_3: tuple[str, ...] = (
     "par chèque, virement, prélèvement automatique ou carte bancaire.",
 )
 
-# CE L113-1, III (law-fr.md §B.2).
+# CE L113-1, III (PEN-2, reproduced as L52-9 requires).
 L113_1_III: tuple[str, ...] = (
     "Sera puni de trois ans d'emprisonnement et de 45 000 € d'amende quiconque aura, en vue "
     "d'une campagne électorale, accordé un don ou un prêt en violation des articles L. 52-7-1 "

@@ -1,4 +1,4 @@
-"""Calendar helpers for the fund-collection window (CE L52-4 al. 2 — law-fr.md MAND-2)."""
+"""Calendar helpers for the fund-collection window (CE L52-4 al. 2 — MAND-2, docs/rules.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The French donation rules as pure functions over plain data (law-fr.md §A.1, §A.2, PARTY-1).
+"""The French donation rules as pure functions over plain data (docs/rules.md: MAND, DON, PARTY-1).
 
-Each ``check_*`` function cites its article and law-fr.md id and returns a :class:`Decision`
+Each ``check_*`` function cites its article and rule id and returns a :class:`Decision`
 (an empty decision means "accepted"). :func:`evaluate_gift` runs the rules that apply to the
 campaign mode and combines them. Messages are French, written for the *mandataire financier*.
 

@@ -1,9 +1,9 @@
-"""Spending caps (plafond des dépenses électorales), CE L52-11 — law-fr.md CAP-1, CAP-2, RMB-1, §C.
+"""Spending caps (plafond des dépenses), CE L52-11 — CAP-1, CAP-2, RMB-1, docs/rules.md.
 
 Everything is data: per-inhabitant rates are integers in **cents per inhabitant** (hundredths of
 euros), fixed amounts in cents, coefficients as ``Decimal`` strings. The base is computed exactly
 in cents (integers), multiplied by the coefficient and rounded ``ROUND_HALF_UP`` to the cent,
-which reproduces every worked example of law-fr.md §C.3.
+which reproduces every worked example of tests/unit/core/test_spending_cap.py.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ SLICE_RATES: dict[str, tuple[int, ...]] = {
 }
 
 #: CAP-2: coefficient applied to the L52-11 amounts (décret 2009-1730: 1.23; députés, décret
-#: 2008-1300: 1.26; européennes: none found ⚠; sénatoriales: 1.23 per law-fr.md §C.2 ⚠).
+#: 2008-1300: 1.26; européennes: none found ⚠; sénatoriales: 1.23, unconfirmed ⚠).
 COEFFICIENTS: dict[str, Decimal] = {
     "municipales": Decimal("1.23"),
     "partielle": Decimal("1.23"),
