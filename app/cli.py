@@ -6,6 +6,8 @@ point, and nothing in the app imports it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
@@ -23,7 +25,7 @@ class EstradeGroup(FlaskGroup):
     """Turns "the database was never initialised" or "cannot be reached" into a French hint
     instead of a traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import OperationalError, ProgrammingError
 
         try:

@@ -75,7 +75,8 @@ class NoTransactionError(RuntimeError):
 
 
 def _real(session: Any) -> Session:
-    return session() if isinstance(session, scoped_session) else session  # type: ignore[no-any-return]
+    real: Session = session() if isinstance(session, scoped_session) else session
+    return real
 
 
 @contextlib.contextmanager

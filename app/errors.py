@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -9,18 +11,18 @@ from flask_wtf.csrf import CSRFError
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError) -> Any:
         message = _("Le formulaire a expiré ou n'est pas valide. Rechargez la page et "
                     "recommencez : rien n'a été enregistré.")
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(403)
-    def forbidden(error: Exception):  # type: ignore[no-untyped-def]
+    def forbidden(error: Exception) -> Any:
         message = _("Votre rôle ne permet pas d'accéder à cette page.")
         return render_template("error.html", code=403, message=message), 403
 
     @app.errorhandler(404)
-    def not_found(error: Exception):  # type: ignore[no-untyped-def]
+    def not_found(error: Exception) -> Any:
         if not request.path.startswith("/admin"):
             from app.website.views import render_not_found
 

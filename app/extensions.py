@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
@@ -24,6 +26,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:  # mypy cannot take ``db.Model`` (an attribute) as a base class
+    Model = Base
+else:
+    Model = db.Model
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()

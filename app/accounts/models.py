@@ -9,14 +9,14 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 ROLES = ("admin", "editor", "treasurer")
 ROLE_LABELS = {"admin": "Administrateur", "editor": "Rédacteur", "treasurer": "Trésorier"}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -32,7 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login():  # type: ignore[no-untyped-def]
+def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
@@ -54,7 +55,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @roles_required()
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> Any:
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
@@ -62,14 +63,14 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/")
 @roles_required()
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> Any:
     sites = db.session.scalars(select(Site).order_by(Site.title)).all()
     return render_template("accounts/dashboard.html", sites=sites)
 
 
 @bp.route("/equipe")
 @roles_required("admin")
-def people():  # type: ignore[no-untyped-def]
+def people() -> Any:
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
     return render_template("accounts/people.html", users=users, form=NewUserForm(),
                            role_form=RoleForm(), action_form=EmptyForm())
@@ -77,7 +78,7 @@ def people():  # type: ignore[no-untyped-def]
 
 @bp.route("/equipe", methods=["POST"])
 @roles_required("admin")
-def create_user():  # type: ignore[no-untyped-def]
+def create_user() -> Any:
     form = NewUserForm()
     generated = None
     if form.validate_on_submit():
@@ -101,7 +102,7 @@ def create_user():  # type: ignore[no-untyped-def]
 
 @bp.route("/equipe/<int:user_id>/role", methods=["POST"])
 @roles_required("admin")
-def change_role(user_id: int):  # type: ignore[no-untyped-def]
+def change_role(user_id: int) -> Any:
     user = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
@@ -119,7 +120,7 @@ def change_role(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/equipe/<int:user_id>/activation", methods=["POST"])
 @roles_required("admin")
-def toggle_active(user_id: int):  # type: ignore[no-untyped-def]
+def toggle_active(user_id: int) -> Any:
     user = db.get_or_404(User, user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -136,7 +137,7 @@ def toggle_active(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/compte", methods=["GET", "POST"])
 @roles_required()
-def account():  # type: ignore[no-untyped-def]
+def account() -> Any:
     form = PasswordForm()
     locale_form = LocaleForm(locale=current_user.locale or "fr")
     if form.validate_on_submit():
@@ -155,7 +156,7 @@ def account():  # type: ignore[no-untyped-def]
 
 @bp.route("/compte/langue", methods=["POST"])
 @roles_required()
-def set_locale():  # type: ignore[no-untyped-def]
+def set_locale() -> Any:
     form = LocaleForm()
     if form.validate_on_submit():
         with transaction():

@@ -9,10 +9,10 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.finance.vocabulary import ELECTION_KINDS
-from app.extensions import db
+from app.extensions import Model
 
 
-class Site(db.Model):
+class Site(Model):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ class Site(db.Model):
         return [h.host for h in self.hosts]
 
 
-class SiteHost(db.Model):
+class SiteHost(Model):
     __tablename__ = "site_hosts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class SiteHost(db.Model):
     site: Mapped[Site] = relationship(back_populates="hosts")
 
 
-class Election(db.Model):
+class Election(Model):
     """One election: sites whose campaigns share it share the DON-2 cap per donor."""
 
     __tablename__ = "elections"
@@ -57,7 +57,7 @@ class Election(db.Model):
         return ELECTION_KINDS.get(self.kind, self.kind)
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     __tablename__ = "campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -103,8 +103,8 @@ def charge_amount(charge: Mapping[str, Any]) -> int:
 
 
 def charge_succeeded(charge: Mapping[str, Any] | None) -> bool:
-    return bool(charge) and charge.get("status") == "succeeded" \
-        and charge.get("paid", True) is not False
+    return (charge is not None and charge.get("status") == "succeeded"
+            and charge.get("paid", True) is not False)
 
 
 def lock_donation(donation_id: str) -> Donation | None:

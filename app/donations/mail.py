@@ -181,7 +181,7 @@ def send_pending(limit: int = 50, keys: Iterable[str] | None = None) -> tuple[in
     sent = failed = 0
     for mail_id, attempts in rows:
         with transaction():
-            claimed = db.session.execute(
+            claimed = db.session.execute(  # type: ignore[attr-defined]
                 update(OutgoingMail).where(OutgoingMail.id == mail_id,
                                            OutgoingMail.sent_at.is_(None),
                                            OutgoingMail.attempts == attempts)

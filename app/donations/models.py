@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 #: pending → (processing) → paid | failed | expired | cancelled; monthly: paid → ended.
@@ -21,7 +21,7 @@ def new_public_id() -> str:
     return uuid.uuid4().hex
 
 
-class Donation(db.Model):
+class Donation(Model):
     """A gift asked for on /don. While pending it reserves its amount against the cap."""
 
     __tablename__ = "donations"
@@ -70,7 +70,7 @@ class Donation(db.Model):
         return f"{self.prenom} {self.nom}".strip()
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """An event already applied: stored in the same transaction as its effects."""
 
     __tablename__ = "stripe_events"
@@ -80,7 +80,7 @@ class StripeEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class RefundRequest(db.Model):
+class RefundRequest(Model):
     """A refund prepared by the system (DON-16) or staff; executed only once approved by the
     treasurer or an admin (R39-1-1: no refund without the mandataire's authorisation)."""
 
@@ -100,7 +100,7 @@ class RefundRequest(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     """Mail is queued in the transaction that decides it and sent after commit, with retries:
     a mail failure never loses a donation."""
 

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 
 from app.campaigns.models import Campaign, Site
+from app.core.finance.decision import Decision
+from app.core.finance.decision import History as CoreHistory
 from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
-from app.core.finance.rules import Decision, collection_window, remaining_allowance
-from app.core.finance.rules import History as CoreHistory
+from app.core.finance.rules import collection_window, remaining_allowance
 from app.dbutil import require_transaction
 from app.donations.models import Donation
 from app.extensions import db
@@ -117,7 +118,7 @@ def reserve(site: Site, request: DonationRequest, today: date | None = None) -> 
     today = today or paris_today()
     campaign = site.campaign
     is_open, why = collection_state(campaign, today)
-    if not is_open:
+    if campaign is None or not is_open:
         return Reservation(None, Decision.refuse("MAND-1", why), why)
     _, end = collection_window(campaign_facts(campaign))
     months = months_until(end, today) if request.monthly else 1

@@ -35,7 +35,7 @@ def demo() -> bool:
     return demo_mode(current_app.config)
 
 
-def _site_renderer():  # type: ignore[no-untyped-def]
+def _site_renderer() -> Any:
     """The site's renderer, built once per request (theme, settings, media signature)."""
     if "site_renderer" not in g:
         from app.website.views import renderer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -20,7 +21,7 @@ STATUS_FR = {"accepted": "accepté", "warning": "accepté avec avertissement",
              "refused": "refusé"}
 
 
-def site_campaign(slug: str):  # type: ignore[no-untyped-def]
+def site_campaign(slug: str) -> Any:
     site = db.session.scalar(select(Site).where(Site.slug == slug))
     if site is None:
         fail(f"Site inconnu « {slug} » (voir « estrade sites list »).")
@@ -198,6 +199,7 @@ def duplicates_command(slug: str) -> None:
         click.echo(f"{pair.score} % — {pair.reason}")
         for donor_id in (pair.first, pair.second):
             donor = db.session.get(Donor, donor_id)
+            assert donor is not None
             total = donor_total(campaign.election_id, donor_group(donor_id))
             click.echo(f"    fiche {donor_id} : {donor.full_name}, {donor.adresse}, "
                        f"{donor.code_postal} {donor.commune} — {format_cents(total)}")

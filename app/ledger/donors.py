@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -29,16 +30,20 @@ class MergeResult:
     message: str
 
 
-def duplicates_for(election_id: int):  # type: ignore[no-untyped-def]
+def duplicates_for(election_id: int) -> Any:
     """Likely pairs of donor records of one person (DON-2: the cap is per person), less the
     pairs the treasurer already kept apart."""
     donors = db.session.scalars(select(Donor).where(Donor.election_id == election_id,
                                                     Donor.merged_into_id.is_(None))).all()
     rows = [(d.id, d.nom, d.prenom, d.code_postal, d.adresse) for d in donors]
-    apart = set(db.session.execute(select(DonorDistinction.first_id,
-                                          DonorDistinction.second_id)).all())
-    return [pair for pair in likely_duplicates(rows)
-            if (min(pair.first, pair.second), max(pair.first, pair.second)) not in apart]
+    apart = {(int(a), int(b)) for a, b in db.session.execute(
+        select(DonorDistinction.first_id, DonorDistinction.second_id)).all()}
+    pairs = []
+    for pair in likely_duplicates(rows):
+        low, high = sorted((int(str(pair.first)), int(str(pair.second))))
+        if (low, high) not in apart:
+            pairs.append(pair)
+    return pairs
 
 
 def keep_apart(first_id: int, second_id: int, *, by_id: int | None, reason: str) -> None:
@@ -71,7 +76,9 @@ def merge_donors(kept_id: int, merged_id: int, *, by_id: int | None, reason: str
         raise LedgerError("Ces deux fiches désignent déjà la même personne.")
     for root in sorted((root_kept, root_merged)):  # fixed order: no deadlock
         lock_donor(root)
-    db.session.get(Donor, root_merged).merged_into_id = root_kept
+    merged_root = db.session.get(Donor, root_merged)
+    assert merged_root is not None
+    merged_root.merged_into_id = root_kept
     db.session.add(DonorMerge(kept_id=root_kept, merged_id=root_merged, by_id=by_id,
                               reason=reason))
     group = donor_group(root_kept)
@@ -96,7 +103,9 @@ def _flag_excess(election_id: int, group: list[int], total: int) -> int:
                                                         LedgerEntry.id.desc())).all()
     if not gifts:
         return 0
-    cap = donor_cap(campaign_facts(db.session.get(Campaign, gifts[0].campaign_id)))
+    campaign = db.session.get(Campaign, gifts[0].campaign_id)
+    assert campaign is not None
+    cap = donor_cap(campaign_facts(campaign))
     excess = total - unresolved_flags(group) - cap
     if excess <= 0:
         return 0

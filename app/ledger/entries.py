@@ -120,5 +120,5 @@ def _reopen_flags(refund: LedgerEntry) -> None:
                                   LedgerEntry.kind == "refund",
                                   LedgerEntry.id.not_in(reversed_ids()))
         .order_by(LedgerEntry.seq.desc()).limit(1))
-    if standing is not None:
+    if standing is not None and refund.related_entry_id is not None:
         _resolve_flags(refund.related_entry_id, standing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from app.campaigns.models import Campaign
-from app.core.finance.rules import CampaignFacts
+from app.core.finance.decision import CampaignFacts
 from app.core.finance.spending_cap import CapResult, spending_cap
 
 logger = logging.getLogger(__name__)

@@ -19,14 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.finance.identity import Identity
 from app.core.finance.vocabulary import ENTRY_KINDS
-from app.extensions import db
+from app.extensions import Model
 from app.timeutil import utcnow
 
 #: Kinds that are gifts from a donor and count toward DON-2 (DON-18: in-kind included).
 DONATION_KINDS = ("donation", "in_kind")
 
 
-class Donor(db.Model):
+class Donor(Model):
     """A donor of one election (the DON-2 cap is per donor per election, every site)."""
 
     __tablename__ = "donors"
@@ -56,7 +56,7 @@ class Donor(db.Model):
         return Identity.from_mapping(self).as_dict()
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Model):
     """One immutable line of a campaign's account. Corrections are reversing entries."""
 
     __tablename__ = "ledger_entries"
@@ -101,7 +101,7 @@ class LedgerEntry(db.Model):
         return ENTRY_KINDS.get(self.kind, self.kind)
 
 
-class DonorMerge(db.Model):
+class DonorMerge(Model):
     """The treasurer said two donor records are one person (the cap follows: DON-2)."""
 
     __tablename__ = "donor_merges"
@@ -114,7 +114,7 @@ class DonorMerge(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class DonorDistinction(db.Model):
+class DonorDistinction(Model):
     """The treasurer said two donor records that look alike are two people: the pair is no
     longer suggested for a merge (``first_id`` < ``second_id``)."""
 
@@ -129,7 +129,7 @@ class DonorDistinction(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class ComplianceFlag(db.Model):
+class ComplianceFlag(Model):
     """Money that must not be kept (DON-16): excess over a cap or a prohibited gift.
 
     Flagged amounts stay out of the receipts totals until a refund entry resolves them.

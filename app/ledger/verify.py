@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -27,7 +28,7 @@ def _entries(campaign_id: int) -> list[LedgerEntry]:
     return list(db.session.scalars(query).all())
 
 
-def _rows(entries: list[LedgerEntry]):  # type: ignore[no-untyped-def]
+def _rows(entries: list[LedgerEntry]) -> Any:
     for entry in entries:
         fields = entry.chained_fields()
         fields["prev_hash"] = entry.prev_hash

@@ -64,15 +64,15 @@ def overview(campaign: Campaign) -> CampaignOverview:
             label = PAYMENT_METHODS.get(method or "", method or "—")
             by_method[label] -= to_refund[entry_id]
     check = verify_campaign(campaign)
-    cap = campaign_cap(campaign)
-    applies = cap is not None and cap.applies
+    found = campaign_cap(campaign)
+    cap = found if found is not None and found.applies else None
     result = CampaignOverview(
         campaign=campaign, entries=check.entries, balance_cents=check.balance_cents,
         receipts_by_method=by_method, to_refund_cents=sum(to_refund.values()),
-        cap_cents=cap.cents if applies else None,
+        cap_cents=cap.cents if cap else None,
         cash_cents=campaign_cash_total(campaign.id),
-        cash_ceiling_cents=cash_ceiling(cap) if applies else None,
-        reimbursement_cents=reimbursement_ceiling(cap) if applies else None)
+        cash_ceiling_cents=cash_ceiling(cap) if cap else None,
+        reimbursement_cents=reimbursement_ceiling(cap) if cap else None)
     result.alerts = _alerts(campaign, result, check.problem)
     return result
 

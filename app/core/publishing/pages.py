@@ -74,7 +74,7 @@ class Page:
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _FrontMatterLoader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that keeps dates as text, so a bad date is reported with its line."""
 
 

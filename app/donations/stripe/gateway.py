@@ -300,7 +300,7 @@ class StripeGateway:
             options["idempotency_key"] = idempotency_key
         try:
             return _as_dict(self.client.v1.subscriptions.cancel(
-                subscription_id, options=options))  # type: ignore[arg-type]
+                subscription_id, options=options))
         except stripe.InvalidRequestError:
             current = self.retrieve_subscription(subscription_id)
             if current.get("status") == "canceled":
