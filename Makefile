@@ -8,7 +8,7 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations browser bench bench-build clean
+.PHONY: run test test-fast typecheck lint translations browser bench bench-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,23 @@ run: $(VENV)/.installed-run translations
 	@echo "==> Site : http://$(HOST):$(PORT)/   Administration : http://$(HOST):$(PORT)/admin/login"
 	$(BIN)/estrade run --host $(HOST) --port $(PORT)
 
-## make test: install with test extras and run the whole suite (SQLite, PostgreSQL, browser)
+## make test: install with test extras, lint, type-check and run the whole suite
+## (SQLite, PostgreSQL, Chromium, localstripe, SMTP, the outside judges)
 test: $(VENV)/.installed-test translations
 	@scripts/ensure-chromium.sh
 	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy
 	@scripts/run-tests.sh
+
+## make test-fast: the quick loop while working: unit and SQLite HTTP tests, no browser,
+## no PostgreSQL, no outside judges (under a minute)
+test-fast: $(VENV)/.installed-test translations
+	$(BIN)/ruff check app tests bench
+	$(BIN)/python -m pytest -q -m "not browser and not postgres and not judges" $(ARGS)
+
+## make typecheck: mypy, strict on app/core, default on the rest (settings in setup.cfg)
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check app tests bench

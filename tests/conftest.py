@@ -39,6 +39,22 @@ def _migrate(url: str, instance: Path) -> None:
         db.engine.dispose()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers from what a test uses: ``db`` (a database), ``postgres`` (its PostgreSQL
+    variant), ``stripe`` (localstripe), ``browser`` (Chromium); ``judges`` is set by hand."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "database_url" in names:
+            item.add_marker(pytest.mark.db)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+        if "localstripe" in names:
+            item.add_marker(pytest.mark.stripe)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
@@ -116,11 +132,22 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
+_HASHES: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    """scrypt costs ~50 ms a hash: each test password is hashed once per session."""
+    if password not in _HASHES:
+        from werkzeug.security import generate_password_hash
+
+        _HASHES[password] = generate_password_hash(password, method="scrypt")
+    return _HASHES[password]
+
+
 def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True) -> Any:
     from app.accounts.models import User
 
-    user = User(email=email, role=role, active=active)
-    user.set_password(password)
+    user = User(email=email, role=role, active=active, password_hash=password_hash(password))
     db.session.add(user)
     db.session.commit()
     return user

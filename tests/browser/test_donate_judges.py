@@ -3,12 +3,15 @@ pass on /don and on the confirmation page, on a desktop and 375 px wide."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.donations.models import Donation
 from app.extensions import db
 from tests.browser.test_donate import fill_donation_form
 from tests.site.test_check_site import run_check_site
+
+pytestmark = pytest.mark.judges
 
 
 def judge(base: str, *args: str) -> str:

@@ -13,6 +13,8 @@ import pytest
 from tests.site.helpers import ROOT
 from tests.site.test_check_site import run_check_site
 
+pytestmark = pytest.mark.judges
+
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_staff_pages_pass_the_judges(app, client, auth, demo_site, tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ import pytest
 from app.website.themes import list_themes
 from tests.site.helpers import ROOT, THEMES
 
+pytestmark = pytest.mark.judges
+
 CHECK_SITE = Path(os.environ.get("ESTRADE_CHECK_SITE",
                                  ROOT.parent / "shared" / "judges" / "check-site"))
 SHIPPED = [t.name for t in list_themes(str(THEMES))]
