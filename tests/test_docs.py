@@ -70,7 +70,6 @@ def test_rules_doc_shows_the_real_messages() -> None:
 OUTSIDE = re.compile(rb"\.\./shared\b|law-fr\.md")
 PRODUCT = ("README.md", "docs", "app", "themes", "content")
 #: Being rewritten by the architecture issue on its own branch.
-NOT_YET_SELF_CONTAINED = ("docs/architecture.md",)
 
 
 def outside_references(root: Path, tops: tuple[str, ...] = PRODUCT,
@@ -93,13 +92,7 @@ def outside_references(root: Path, tops: tuple[str, ...] = PRODUCT,
 def test_the_product_never_points_outside_the_repository() -> None:
     """README, docs, code, themes and content cite docs/rules.md, never ../shared (the tests
     and the benchmark may use the outside judges and peers)."""
-    assert outside_references(ROOT, skip=NOT_YET_SELF_CONTAINED) == []
-
-
-@pytest.mark.xfail(reason="docs/architecture.md is being rewritten (architecture issue); "
-                          "drop NOT_YET_SELF_CONTAINED when this passes", strict=False)
-def test_architecture_doc_is_self_contained() -> None:
-    assert outside_references(ROOT, NOT_YET_SELF_CONTAINED) == []
+    assert outside_references(ROOT) == []
 
 
 def test_the_outside_reference_check_can_fail(tmp_path: Path) -> None:
@@ -112,3 +105,52 @@ def test_the_outside_reference_check_can_fail(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("shared docs, ../sharedness\n")
     assert outside_references(tmp_path) == ["docs/a.md:2", "app/m.mo:1", "app/m.py:1"]
     assert outside_references(tmp_path, skip=("docs/a.md",)) == ["app/m.mo:1", "app/m.py:1"]
+
+
+# --------------------------------------------------------------------------- architecture, themes
+
+
+def app_packages(root: Path) -> list[str]:
+    """``app/x/`` for every package of ``app/`` (a folder with an ``__init__.py``)."""
+    return sorted(f"{p.parent.relative_to(root).as_posix()}/" for p in (root / "app").rglob(
+        "__init__.py") if p.parent != root / "app" and "__pycache__" not in p.parts)
+
+
+def undocumented_packages(root: Path) -> list[str]:
+    table = (root / "docs" / "architecture.md").read_text(encoding="utf-8")
+    return [name for name in app_packages(root) if f"| `{name}` |" not in table]
+
+
+def test_every_app_package_is_in_the_architecture_table() -> None:
+    assert "app/ledger/" in app_packages(ROOT)
+    assert undocumented_packages(ROOT) == []
+
+
+def undocumented_theme_settings(root: Path) -> list[str]:
+    import tomllib
+
+    docs = (root / "docs" / "themes.md").read_text(encoding="utf-8")
+    missing = []
+    for manifest in sorted((root / "themes").glob("*/theme.toml")):
+        for name in tomllib.loads(manifest.read_text(encoding="utf-8")).get("settings", {}):
+            if f"`{name}`" not in docs:
+                missing.append(f"{manifest.parent.name}.{name}")
+    return missing
+
+
+def test_every_theme_setting_is_documented() -> None:
+    assert undocumented_theme_settings(ROOT) == []
+
+
+def test_the_package_and_theme_checks_can_fail(tmp_path: Path) -> None:
+    (tmp_path / "app" / "alpha" / "beta").mkdir(parents=True)
+    for folder in ("app", "app/alpha", "app/alpha/beta"):
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "architecture.md").write_text("| `app/alpha/` | a |\n")
+    assert undocumented_packages(tmp_path) == ["app/alpha/beta/"]
+    (tmp_path / "themes" / "vert").mkdir(parents=True)
+    (tmp_path / "themes" / "vert" / "theme.toml").write_text(
+        '[settings.slogan]\ntype = "text"\n[settings.nouveau]\ntype = "text"\n')
+    (tmp_path / "docs" / "themes.md").write_text("Réglages : `slogan`.\n")
+    assert undocumented_theme_settings(tmp_path) == ["vert.nouveau"]
