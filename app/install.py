@@ -33,20 +33,26 @@ def _ensure_instance_config(app: Flask) -> bool:
 def _ensure_admin(app: Flask) -> tuple[str, str | None]:
     """Create the first admin if there is none; return (email, password still valid or None)."""
     from app.accounts import actions
-    from app.accounts.models import User
+    from app.accounts.models import SITE_ROLES, User
+    from app.campaigns.models import Site
     from app.dbutil import transaction
     from app.extensions import db
 
     secret_file = Path(app.instance_path) / ADMIN_FILE
-    admin = db.session.scalar(select(User).where(User.role == "admin", User.active.is_(True))
-                              .order_by(User.id))
+    admin = db.session.scalar(select(User).where(User.is_admin.is_(True),
+                                                 User.active.is_(True)).order_by(User.id))
     if admin is None:
         email = os.environ.get("ESTRADE_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
         try:
             with transaction():
                 account = actions.create_user(
-                    email, "admin", password=os.environ.get("ESTRADE_ADMIN_PASSWORD") or None,
-                    actor=None, via="estrade init")
+                    email, password=os.environ.get("ESTRADE_ADMIN_PASSWORD") or None,
+                    actor=None, via="estrade init", is_admin=True)
+                # The demo shows every part of the product to whoever installs it.
+                demo = db.session.scalar(select(Site).where(Site.slug == "demo"))
+                if demo is not None:
+                    for role in SITE_ROLES:
+                        actions.grant(account.user, demo, role, actor=None)
         except actions.AccountError as exc:
             fail(f"ESTRADE_ADMIN_PASSWORD refusé : {exc}" if exc.field == "password"
                  else f"ESTRADE_ADMIN_EMAIL refusé : {exc}")

@@ -144,17 +144,26 @@ def password_hash(password: str) -> str:
     return _HASHES[password]
 
 
-def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True) -> Any:
-    from app.accounts.models import User
+def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True,
+                sites: list[Any] | None = None) -> Any:
+    """A staff account. ``role`` "admin" is the installation administrator; any other role
+    (editor, treasurer, site_admin) is held on ``sites`` (default: every site that exists)."""
+    from app.accounts.models import Membership, User
+    from app.campaigns.models import Site
 
-    user = User(email=email, role=role, active=active, password_hash=password_hash(password))
+    user = User(email=email, is_admin=role == "admin", active=active,
+                password_hash=password_hash(password))
+    if role != "admin":
+        for site in sites if sites is not None else db.session.scalars(sa.select(Site)):
+            user.memberships.append(Membership(site_id=site.id, role=role))
     db.session.add(user)
     db.session.commit()
     return user
 
 
 @pytest.fixture
-def users(app: Flask) -> dict[str, Any]:
+def users(app: Flask, demo_site: Any) -> dict[str, Any]:
+    """The installation admin, and an editor and a treasurer of the demo site."""
     return {role: create_user(f"{role}@example.org", role)
             for role in ("admin", "editor", "treasurer")}
 

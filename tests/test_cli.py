@@ -33,21 +33,34 @@ def test_help_lists_every_command_with_one_line() -> None:
         assert len(match[0].split(None, 1)) == 2, f"{command} has no help text"
 
 
-def test_users_create_refuses_invalid_email_and_weak_password(runner) -> None:
-    bad_email = runner.invoke(args=["users", "create", "pas-une-adresse", "--role", "editor"],
+def test_users_create_refuses_invalid_email_and_weak_password(runner, demo_site) -> None:
+    site = ["--site", "demo", "--role", "editor"]
+    bad_email = runner.invoke(args=["users", "create", "pas-une-adresse", *site],
                               input="un-mot-de-passe-solide\n")
     assert bad_email.exit_code == 1
     assert "Adresse e-mail invalide" in bad_email.output
-    weak = runner.invoke(args=["users", "create", "a@example.org", "--role", "editor"],
-                         input="court\n")
+    weak = runner.invoke(args=["users", "create", "a@example.org", *site], input="court\n")
     assert weak.exit_code == 1
     assert "au moins 12 caractères" in weak.output
+    no_role = runner.invoke(args=["users", "create", "a@example.org"], input="x\n")
+    assert no_role.exit_code == 1 and "--admin, ou --site" in no_role.output
     assert db.session.scalar(select(func.count(User.id))) == 0
-    ok = runner.invoke(args=["users", "create", "a@example.org", "--role", "treasurer"],
-                       input="un-mot-de-passe-solide\n")
+    ok = runner.invoke(args=["users", "create", "a@example.org", "--site", "demo", "--role",
+                             "treasurer"], input="un-mot-de-passe-solide\n")
     assert ok.exit_code == 0, ok.output
     user = db.session.scalar(select(User))
-    assert user.role == "treasurer" and user.check_password("un-mot-de-passe-solide")
+    assert user.roles_on(demo_site.id) == {"treasurer"} and not user.is_admin
+    assert user.check_password("un-mot-de-passe-solide")
+    granted = runner.invoke(args=["users", "grant", "a@example.org", "--site", "demo",
+                                  "--role", "editor"])
+    assert granted.exit_code == 0, granted.output
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "editor@demo" in listing and "treasurer@demo" in listing
+    revoked = runner.invoke(args=["users", "revoke", "a@example.org", "--site", "demo",
+                                  "--role", "treasurer"])
+    assert revoked.exit_code == 0
+    db.session.expire_all()
+    assert user.roles_on(demo_site.id) == {"editor"}
 
 
 def test_sites_create_and_host_conflicts(runner) -> None:
@@ -105,7 +118,8 @@ def test_init_twice_keeps_data(tmp_path) -> None:
     assert "admin@example.org" in first.stdout and "mot de passe" in first.stdout
     password = first.stdout.split("mot de passe : ")[1].split()[0]
     config = (instance / "config.py").read_text()
-    second_user = run_estrade("users", "create", "t@example.org", "--role", "treasurer",
+    second_user = run_estrade("users", "create", "t@example.org", "--site", "demo", "--role",
+                              "treasurer",
                               env=env, stdin="tresorier-solide-2027\n")
     assert second_user.returncode == 0, second_user.stderr
     second = run_estrade("init", env=env)

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
 
+    from app.accounts import people  # noqa: F401  (the team pages, on the same blueprint)
     from app.accounts.views import bp
 
     app.register_blueprint(bp)

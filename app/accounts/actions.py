@@ -3,7 +3,8 @@
 The web views and the ``estrade users`` commands call these, inside the transaction they own
 (:func:`app.dbutil.transaction`); an action never commits. ``actor`` is the staff member
 acting, or None for the operator at the server's command line (``estrade init``,
-``estrade users …``), who already holds every right over the installation.
+``estrade users …``), who already holds every right over the installation. People are
+managed by the installation administrator, and a site's own people by its site admins.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit
-from app.accounts.models import ROLES, User
+from app.accounts.models import SITE_ROLES, Membership, User
 from app.accounts.passwords import generate_password, password_problems
+from app.campaigns.models import Site
 from app.dbutil import require_transaction
 from app.extensions import db
 
@@ -36,7 +38,13 @@ class NewAccount:
 
 
 def _require_admin(actor: User | None) -> None:
-    if actor is not None and not actor.has_role("admin"):
+    if actor is not None and not actor.is_admin:
+        raise AccountError(_("Votre rôle ne permet pas d'accéder à cette page."))
+
+
+def _require_people(actor: User | None, site: Site) -> None:
+    """The installation admin, or a site admin of ``site``, manages its people."""
+    if actor is not None and not actor.can("people", site.id):
         raise AccountError(_("Votre rôle ne permet pas d'accéder à cette page."))
 
 
@@ -53,15 +61,20 @@ def find_user(email: str) -> User | None:
 
 def _admins_left(excluding: User) -> int:
     return db.session.scalar(select(func.count(User.id)).where(
-        User.role == "admin", User.active.is_(True), User.id != excluding.id)) or 0
+        User.is_admin.is_(True), User.active.is_(True), User.id != excluding.id)) or 0
 
 
-def create_user(email: str, role: str, *, password: str | None, actor: User | None,
-                via: str) -> NewAccount:
-    """A new active account; without ``password`` one is generated (returned once)."""
+def create_user(email: str, *, password: str | None, actor: User | None, via: str,
+                is_admin: bool = False, site: Site | None = None,
+                role: str | None = None) -> NewAccount:
+    """A new active account, optionally with a first role on a site; without ``password``
+    one is generated (returned once)."""
     require_transaction(db.session)
-    _require_admin(actor)
-    if role not in ROLES:
+    if is_admin or site is None:
+        _require_admin(actor)
+    else:
+        _require_people(actor, site)
+    if role is not None and role not in SITE_ROLES:
         raise AccountError(_("Rôle inconnu."), "role")
     address = normalise_email(email)
     if find_user(address) is not None:
@@ -72,26 +85,55 @@ def create_user(email: str, role: str, *, password: str | None, actor: User | No
             raise AccountError(" ".join(problems), "password")
     else:
         password = generated = generate_password()
-    user = User(email=address, role=role, active=True)
+    user = User(email=address, is_admin=is_admin, active=True)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", user, user=actor, role=role, via=via)
+    audit.record("user.create", user, user=actor, admin=is_admin, via=via)
+    if site is not None and role is not None:
+        grant(user, site, role, actor=actor)
     return NewAccount(user, generated)
 
 
-def change_role(user: User, role: str, *, actor: User | None) -> bool:
-    """True when the role changed; the last active administrator keeps theirs."""
+def grant(user: User, site: Site, role: str, *, actor: User | None) -> bool:
+    """Give ``user`` ``role`` on ``site``; False when they already had it."""
+    require_transaction(db.session)
+    _require_people(actor, site)
+    if role not in SITE_ROLES:
+        raise AccountError(_("Rôle inconnu."), "role")
+    if role in user.roles_on(site.id):
+        return False
+    user.memberships.append(Membership(site_id=site.id, role=role,
+                                       granted_by_id=actor.id if actor else None))
+    db.session.flush()
+    audit.record("membership.grant", user, user=actor, site=site.slug, role=role)
+    return True
+
+
+def revoke(user: User, site: Site, role: str, *, actor: User | None) -> bool:
+    """Take ``role`` on ``site`` back from ``user``; False when they did not have it."""
+    require_transaction(db.session)
+    _require_people(actor, site)
+    found = [m for m in user.memberships if m.site_id == site.id and m.role == role]
+    if not found:
+        return False
+    for membership in found:
+        user.memberships.remove(membership)
+    db.session.flush()
+    audit.record("membership.revoke", user, user=actor, site=site.slug, role=role)
+    return True
+
+
+def set_admin(user: User, is_admin: bool, *, actor: User | None) -> bool:
+    """Make ``user`` the (or an) installation administrator, or not; never the last one."""
     require_transaction(db.session)
     _require_admin(actor)
-    if role not in ROLES:
-        raise AccountError(_("Rôle inconnu."), "role")
-    if role == user.role:
+    if user.is_admin == is_admin:
         return False
-    if user.role == "admin" and _admins_left(user) == 0:
-        raise AccountError(_("Il doit rester au moins un administrateur actif."), "role")
-    audit.record("user.role", user, user=actor, before=user.role, after=role)
-    user.role = role
+    if not is_admin and _admins_left(user) == 0:
+        raise AccountError(_("Il doit rester au moins un administrateur actif."))
+    user.is_admin = is_admin
+    audit.record("user.admin", user, user=actor, admin=is_admin)
     return True
 
 
@@ -102,7 +144,7 @@ def set_active(user: User, active: bool, *, actor: User | None) -> None:
     if user.active == active:
         return
     if not active and ((actor is not None and user.id == actor.id)
-                       or (user.role == "admin" and _admins_left(user) == 0)):
+                       or (user.is_admin and _admins_left(user) == 0)):
         raise AccountError(_("Vous ne pouvez pas désactiver ce compte : il doit rester un "
                              "administrateur actif, et on ne se désactive pas soi-même."))
     user.active = active

@@ -1,7 +1,10 @@
-"""Role checks for staff views.
+"""Staff routes: the checks behind each route's declared :class:`app.access.Access`.
 
-``roles_required()`` with no role means "any active staff member". The roles are stored on
-the view so a test can prove that every /admin route declares them.
+``staff_required``: any signed-in, active staff member. ``admin_required``: the installation
+administrator. ``site_required(capability, site_of)``: a member of the site the route is about
+(``site_of`` finds it from the URL's arguments) holding ``capability`` there; someone who is
+not a member of that site at all gets 404, as if it did not exist (rival campaigns share an
+installation), a member without the capability 403.
 """
 
 from __future__ import annotations
@@ -13,28 +16,60 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
+from app.access import Access, declare
 from app.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
+SiteOf = Callable[[dict[str, Any]], int | None]
 
 
-def roles_required(*roles: str) -> Callable[[F], F]:
+def _signed_in() -> bool:
+    return bool(current_user and current_user.is_authenticated)
+
+
+def staff_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _signed_in():
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return declare(Access("staff"))(wrapped)  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _signed_in():
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return declare(Access("admin"))(wrapped)  # type: ignore[return-value]
+
+
+def site_required(capability: str, site_of: SiteOf | None = None) -> Callable[[F], F]:
+    """``site_of`` None: a page listing the user's own sites (the view filters); they must
+    hold ``capability`` on at least one."""
+
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
+            if not _signed_in():
                 return login_manager.unauthorized()
-            if roles and not current_user.has_role(*roles):
+            if site_of is None:
+                if not current_user.can_anywhere(capability):
+                    abort(403)
+                return view(*args, **kwargs)
+            site_id = site_of(kwargs)
+            if site_id is None or not (current_user.roles_on(site_id)
+                                       or current_user.can(capability, site_id)):
+                abort(404)
+            if not current_user.can(capability, site_id):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.estrade_roles = tuple(roles)  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        return declare(Access("site", capability))(wrapped)  # type: ignore[return-value]
 
     return decorator
-
-
-def public(view: F) -> F:
-    """Mark an /admin view as deliberately reachable without login (the login page)."""
-    view.estrade_public = True  # type: ignore[attr-defined]
-    return view

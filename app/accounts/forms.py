@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from app.accounts.models import ROLE_LABELS
+from app.accounts.models import SITE_ROLES
 
-ROLE_CHOICES = [SelectChoice(value, label) for value, label in ROLE_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(value, label) for value, label in SITE_ROLES.items()]
 
 
 class LoginForm(FlaskForm):
@@ -21,13 +21,17 @@ class NewUserForm(FlaskForm):
     email = EmailField(_l("Adresse e-mail"), validators=[
         DataRequired(_l("Indiquez une adresse e-mail.")),
         Email(_l("Cette adresse e-mail n'est pas valide."))])
-    role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
+    site = SelectField(_l("Site"), choices=[])
+    role = SelectField(_l("Rôle sur ce site"), choices=ROLE_CHOICES)
+    is_admin = BooleanField(_l("Administrateur de l'installation (crée les sites, gère "
+                               "l'équipe de chaque site)"))
     password = PasswordField(
         _l("Mot de passe (facultatif)"), validators=[Optional(), Length(max=200)],
         description=_l("Laissez vide pour en générer un, affiché une seule fois."))
 
 
-class RoleForm(FlaskForm):
+class GrantForm(FlaskForm):
+    site = SelectField(_l("Site"), choices=[])
     role = SelectField(_l("Rôle"), choices=ROLE_CHOICES)
 
 

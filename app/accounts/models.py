@@ -1,19 +1,42 @@
-"""Staff accounts. Users are never deleted: the audit log keeps its authors."""
+"""Staff accounts and their memberships of sites. Users are never deleted: the audit log keeps
+its authors.
+
+Roles are per site (a :class:`Membership`): rival campaigns on one installation never see each
+other's people, pages or money. The installation administrator (``User.is_admin``) manages
+sites and people; their rights on a site's content or money come from memberships like anyone.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import Model
+from app.extensions import Model, db
 from app.timeutil import utcnow
 
-ROLES = ("admin", "editor", "treasurer")
-ROLE_LABELS = {"admin": "Administrateur", "editor": "Rédacteur", "treasurer": "Trésorier"}
+#: Roles on one site, and what each lets a member do there.
+SITE_ROLES: dict[str, str] = {
+    "editor": "Rédacteur",
+    "treasurer": "Trésorier (mandataire financier)",
+    "site_admin": "Administrateur du site",
+}
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "editor": frozenset({"content"}),
+    "treasurer": frozenset({"treasury"}),
+    "site_admin": frozenset({"content", "settings", "people"}),
+}
+#: What each capability is, for messages and the route inventory.
+CAPABILITY_LABELS: dict[str, str] = {
+    "content": "modifier les pages et les médias",
+    "settings": "régler le site",
+    "people": "gérer l'équipe du site",
+    "treasury": "tenir la trésorerie",
+}
+ADMIN_LABEL = "Administrateur de l'installation"
 
 
 class User(UserMixin, Model):
@@ -22,11 +45,16 @@ class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    #: The installation administrator: creates sites, invites people, names their roles.
+    is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id",
+        order_by="Membership.id")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -38,9 +66,58 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role == "admin" or self.role in roles
+    def roles_on(self, site_id: int) -> set[str]:
+        return {m.role for m in self.memberships if m.site_id == site_id}
+
+    def can(self, capability: str, site_id: int) -> bool:
+        """May this person do ``capability`` on the site? Only memberships give rights on a
+        site's content and money; the installation admin also manages every site's people."""
+        if capability == "people" and self.is_admin:
+            return True
+        return any(capability in CAPABILITIES.get(m.role, ()) for m in self.memberships
+                   if m.site_id == site_id)
+
+    def site_ids(self, capability: str | None = None) -> list[int]:
+        """Sites this person is a member of (with ``capability``, when given)."""
+        return sorted({m.site_id for m in self.memberships
+                       if capability is None or capability in CAPABILITIES.get(m.role, ())})
+
+    def can_anywhere(self, capability: str) -> bool:
+        return bool(self.site_ids(capability)) or (capability == "people" and self.is_admin)
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        """What the top bar says this person is."""
+        if self.is_admin:
+            return ADMIN_LABEL
+        roles = sorted({SITE_ROLES[m.role] for m in self.memberships if m.role in SITE_ROLES})
+        return ", ".join(roles) or "Membre de l'équipe"
+
+
+class Membership(Model):
+    """One role of one person on one site (a person may hold several roles on a site)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "site_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+
+    @property
+    def role_label(self) -> str:
+        return SITE_ROLES.get(self.role, self.role)
+
+
+def members_of(site_id: int, role: str | None = None) -> list[User]:
+    """Active people with a membership of the site (of ``role``, when given)."""
+    query = select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.site_id == site_id, User.active.is_(True))
+    if role is not None:
+        query = query.where(Membership.role == role)
+    return list(db.session.scalars(query.distinct().order_by(User.email)))

@@ -2,9 +2,9 @@
 
 R39-1-1: no refund by the payment provider without the mandataire's authorisation, and every
 refund is traced. A proposal becomes a Stripe refund only through :func:`approve` by an active
-treasurer or admin; it runs through Stripe once (idempotency key ``refund-request:<id>``), the
-refund entry is booked at once under ``stripe:refund:<refund id>`` (so the later
-``charge.refunded`` webhook adds nothing) and the audit log keeps who approved it.
+treasurer of that campaign's site; it runs through Stripe once (idempotency key
+``refund-request:<id>``), the refund entry is booked at once under ``stripe:refund:<refund id>``
+(so the later ``charge.refunded`` webhook adds nothing) and the audit log keeps who approved it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from app.timeutil import paris_today, utcnow
 
 STATUS_LABELS = {"proposed": "proposé", "approved": "approuvé", "executed": "exécuté",
                  "cancelled": "annulé (remboursé par ailleurs)"}
-APPROVER_ROLES = ("treasurer", "admin")
 
 
 class RefundApprovalError(Exception):
@@ -83,19 +82,32 @@ def list_requests(site_slug: str | None = None) -> list[RefundRow]:
     return rows
 
 
-def approver(email: str) -> User:
-    """The user approving; refused unless an active treasurer or admin (R39-1-1)."""
+def refund_site_id(request_id: object) -> int | None:
+    """The site whose campaign a refund request is about (None when there is no such
+    request)."""
+    if not isinstance(request_id, int):
+        return None
+    return db.session.scalar(
+        select(Campaign.site_id).join(LedgerEntry, LedgerEntry.campaign_id == Campaign.id)
+        .join(RefundRequest, RefundRequest.entry_id == LedgerEntry.id)
+        .where(RefundRequest.id == request_id))
+
+
+def approver(email: str, site_id: int | None) -> User:
+    """The user approving: an active treasurer of the campaign the refund is about
+    (R39-1-1 5°: no refund without the mandataire's authorisation)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         raise RefundApprovalError(f"Aucun compte pour {email}.")
     if not user.active:
         raise RefundApprovalError(f"Le compte {user.email} est désactivé : il ne peut pas "
                                   "approuver de remboursement.")
-    if user.role not in APPROVER_ROLES:
+    if site_id is None or not user.can("treasury", site_id):
         raise RefundApprovalError(
-            f"Le compte {user.email} a le rôle « {user.role_label} » : seul un trésorier ou un "
-            "administrateur peut approuver un remboursement (article R39-1-1 du code "
-            "électoral : aucun remboursement sans l'autorisation du mandataire).")
+            f"Le compte {user.email} n'est pas trésorier de cette campagne : seul son "
+            "mandataire financier (rôle trésorier du site) peut approuver un remboursement "
+            "(article R39-1-1 du code électoral : aucun remboursement sans l'autorisation du "
+            "mandataire).")
     return user
 
 
@@ -155,7 +167,11 @@ def approve(request_id: int, by_email: str) -> ApprovalResult:
     An action with three transactions of its own, since Stripe is called between them: the
     approval is committed first, then Stripe refunds, then the refund is booked.
     """
-    user = approver(by_email)
+    site_id = refund_site_id(request_id)
+    if site_id is None:
+        raise RefundApprovalError(f"Demande de remboursement n° {request_id} introuvable "
+                                  "(voir « estrade refunds list »).")
+    user = approver(by_email, site_id)
     step = _record_approval(request_id, user)
     if isinstance(step, ApprovalResult):
         return step

@@ -169,15 +169,25 @@ def donors_cli() -> None:
     """Fiches de donateurs : doublons probables, fusion, distinction (DON-2)."""
 
 
-def _treasurer_id(email: str) -> int:
-    """The staff member answering for a merge: an active treasurer or admin."""
+def _treasurer_id(email: str, campaign: Any) -> int:
+    """The staff member answering for a donor decision: an active treasurer of the site."""
     from app.accounts.models import User
 
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active or not user.has_role("treasurer"):
-        fail(f"{email} n'est pas un compte actif de trésorier ou d'administrateur : seul le "
-             "mandataire (ou un administrateur) décide que deux fiches sont une personne.")
+    if user is None or not user.active or not user.can("treasury", campaign.site_id):
+        fail(f"{email} n'est pas un compte actif de trésorier de ce site : seul son mandataire "
+             "financier décide que deux fiches sont une personne.")
     return user.id
+
+
+def _own_donors(campaign: Any, *donor_ids: int) -> None:
+    """Refuse donor records with no gift to this campaign (they may be a rival's donors)."""
+    from app.ledger.donors import campaign_donor_ids
+
+    unknown = [str(i) for i in donor_ids if i not in campaign_donor_ids(campaign.id)]
+    if unknown:
+        fail(f"Fiche(s) {', '.join(unknown)} inconnue(s) pour ce site (« estrade donors "
+             "duplicates --site … » liste les fiches de ses donateurs).")
 
 
 @donors_cli.command("duplicates")
@@ -191,7 +201,7 @@ def duplicates_command(slug: str) -> None:
     from app.ledger.totals import donor_total
 
     campaign = site_campaign(slug)
-    pairs = duplicates_for(campaign.election_id)
+    pairs = duplicates_for(campaign.id)
     if not pairs:
         click.echo("Aucun doublon probable.")
         return
@@ -204,8 +214,8 @@ def duplicates_command(slug: str) -> None:
             click.echo(f"    fiche {donor_id} : {donor.full_name}, {donor.adresse}, "
                        f"{donor.code_postal} {donor.commune} — {format_cents(total)}")
     click.echo(f"{len(pairs)} paire(s). Même personne : « estrade donors merge GARDÉE "
-               "FUSIONNÉE --by EMAIL --reason … » ; deux personnes : « estrade donors "
-               "keep-apart A B --by EMAIL --reason … ».")
+               f"FUSIONNÉE --site {slug} --by EMAIL --reason … » ; deux personnes : "
+               f"« estrade donors keep-apart A B --site {slug} --by EMAIL --reason … ».")
 
 
 @donors_cli.command("merge")
@@ -213,13 +223,16 @@ def duplicates_command(slug: str) -> None:
 @click.argument("merged", type=int)
 @click.option("--by", "email", required=True, help="E-mail du trésorier qui décide.")
 @click.option("--reason", required=True, help="Pourquoi ces fiches sont une seule personne.")
+@click.option("--site", "slug", required=True, help="Le site dont on est le trésorier.")
 @with_appcontext
-def merge_command(kept: int, merged: int, email: str, reason: str) -> None:
+def merge_command(kept: int, merged: int, email: str, reason: str, slug: str) -> None:
     """Fusionne deux fiches d'une même personne ; le plafond de 4 600 € les couvre ensemble."""
     from app.ledger.donors import merge_donors
     from app.ledger.errors import LedgerError
 
-    by_id = _treasurer_id(email)
+    campaign = site_campaign(slug)
+    by_id = _treasurer_id(email, campaign)
+    _own_donors(campaign, kept, merged)
     try:
         with transaction():
             result = merge_donors(kept, merged, by_id=by_id, reason=reason)
@@ -233,13 +246,16 @@ def merge_command(kept: int, merged: int, email: str, reason: str) -> None:
 @click.argument("second", type=int)
 @click.option("--by", "email", required=True, help="E-mail du trésorier qui décide.")
 @click.option("--reason", required=True, help="Pourquoi ce sont deux personnes.")
+@click.option("--site", "slug", required=True, help="Le site dont on est le trésorier.")
 @with_appcontext
-def keep_apart_command(first: int, second: int, email: str, reason: str) -> None:
+def keep_apart_command(first: int, second: int, email: str, reason: str, slug: str) -> None:
     """Deux fiches qui se ressemblent sont deux personnes : elles ne sont plus proposées."""
     from app.ledger.donors import keep_apart
     from app.ledger.errors import LedgerError
 
-    by_id = _treasurer_id(email)
+    campaign = site_campaign(slug)
+    by_id = _treasurer_id(email, campaign)
+    _own_donors(campaign, first, second)
     try:
         with transaction():
             keep_apart(first, second, by_id=by_id, reason=reason)

@@ -30,10 +30,20 @@ class MergeResult:
     message: str
 
 
-def duplicates_for(election_id: int) -> Any:
-    """Likely pairs of donor records of one person (DON-2: the cap is per person), less the
-    pairs the treasurer already kept apart."""
-    donors = db.session.scalars(select(Donor).where(Donor.election_id == election_id,
+def campaign_donor_ids(campaign_id: int) -> set[int]:
+    """Donor records with an entry in this campaign's ledger: all its treasurer may see of the
+    election's donors (rival campaigns share an installation and an election)."""
+    return {int(i) for i in db.session.scalars(select(LedgerEntry.donor_id).where(
+        LedgerEntry.campaign_id == campaign_id, LedgerEntry.donor_id.is_not(None)).distinct())
+        if i is not None}
+
+
+def duplicates_for(campaign_id: int) -> Any:
+    """Likely pairs of donor records of one person among this campaign's donors (DON-2: the
+    cap is per person), less the pairs the treasurer already kept apart. Donors of other
+    campaigns are never shown: that would tell who gave to a rival."""
+    ids = campaign_donor_ids(campaign_id)
+    donors = db.session.scalars(select(Donor).where(Donor.id.in_(ids),
                                                     Donor.merged_into_id.is_(None))).all()
     rows = [(d.id, d.nom, d.prenom, d.code_postal, d.adresse) for d in donors]
     apart = {(int(a), int(b)) for a, b in db.session.execute(

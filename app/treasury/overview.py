@@ -95,7 +95,7 @@ def _alerts(campaign: Campaign, view: CampaignOverview, problem: object) -> list
         alerts.append(Alert("DON-5", f"Espèces et quêtes : {share} % du plafond autorisé "
                                      "(20 % du plafond des dépenses).",
                             "danger" if share >= 100 else "warning"))
-    pairs = duplicates_for(campaign.election_id)
+    pairs = duplicates_for(campaign.id)
     if pairs:
         alerts.append(Alert("DON-2", f"{len(pairs)} paire(s) de fiches de donateurs désignent "
                                      "probablement la même personne (le plafond est par "

@@ -13,12 +13,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app.accounts.decorators import roles_required
+from app.accounts.decorators import site_required
 from app.campaigns.models import Campaign
 from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import format_cents
 from app.dbutil import transaction
-from app.donations.refunds import RefundApprovalError, approve, list_requests
+from app.donations.refunds import RefundApprovalError, approve, list_requests, refund_site_id
 from app.extensions import db
 from app.forms import identity_of
 from app.ledger.exporter import export_donors
@@ -35,19 +35,35 @@ EXPORT_TYPES = {
 }
 
 
+def _my_campaigns() -> list[Campaign]:
+    """The campaigns of the sites this person keeps the treasury of: never another's."""
+    return list(db.session.scalars(select(Campaign).where(
+        Campaign.site_id.in_(current_user.site_ids("treasury"))).order_by(Campaign.id)))
+
+
+def _campaign_site(kwargs: dict[str, Any]) -> int | None:
+    campaign = db.session.get(Campaign, kwargs.get("campaign_id"))
+    return campaign.site_id if campaign else None
+
+
+def _refund_site(kwargs: dict[str, Any]) -> int | None:
+    return refund_site_id(kwargs.get("request_id"))
+
+
 @bp.route("/")
-@roles_required("treasurer")
+@site_required("treasury")
 def dashboard() -> Any:
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
+    campaigns = _my_campaigns()
     views = [overview(c) for c in campaigns]
-    refunds = [r for r in list_requests() if r.status not in ("executed", "cancelled")]
+    slugs = {c.site.slug for c in campaigns}
+    refunds = [r for r in list_requests() if r.site_slug in slugs
+               and r.status not in ("executed", "cancelled")]
     return render_template("treasury/dashboard.html", views=views, refunds=refunds,
                            money=format_cents)
 
 
 def _campaign_choices() -> list[SelectChoice]:
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
-    return [SelectChoice(c.id, f"{c.site.title} — {c.election.name}") for c in campaigns]
+    return [SelectChoice(c.id, f"{c.site.title} — {c.election.name}") for c in _my_campaigns()]
 
 
 def _identity(form: OfflineGiftForm) -> DonorIdentity | None:
@@ -58,7 +74,7 @@ def _identity(form: OfflineGiftForm) -> DonorIdentity | None:
 
 
 @bp.route("/enregistrer", methods=["GET", "POST"])
-@roles_required("treasurer")
+@site_required("treasury")
 def record() -> Any:
     """A gift received outside the website, checked by the compliance core before booking:
     a refused gift writes nothing and the form keeps what was typed."""
@@ -97,7 +113,7 @@ def record() -> Any:
 
 
 @bp.route("/<int:campaign_id>/donateurs.<fmt>")
-@roles_required("treasurer")
+@site_required("treasury", _campaign_site)
 def export(campaign_id: int, fmt: str) -> Any:
     """The donor list of REP-1 as a download (the same file as ``donations export``)."""
     campaign = db.session.get(Campaign, campaign_id)
@@ -113,7 +129,7 @@ def export(campaign_id: int, fmt: str) -> Any:
 
 
 @bp.post("/remboursements/<int:request_id>/approuver")
-@roles_required("treasurer")
+@site_required("treasury", _refund_site)
 def approve_refund(request_id: int) -> Any:
     """R39-1-1: the mandataire approves a prepared refund; it is executed through Stripe once
     (the same as ``estrade refunds approve``)."""

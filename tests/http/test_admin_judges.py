@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from app.accounts import actions
+from app.accounts.models import SITE_ROLES
+from tests.factories import tx
 from tests.site.helpers import ROOT
 from tests.site.test_check_site import run_check_site
 
@@ -17,7 +20,11 @@ pytestmark = pytest.mark.judges
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_staff_pages_pass_the_judges(app, client, auth, demo_site, tmp_path: Path) -> None:
+def test_staff_pages_pass_the_judges(app, client, auth, users, demo_site,
+                                     tmp_path: Path) -> None:
+    # The admin `estrade init` makes: the installation's, and every role on the demo site.
+    for role in SITE_ROLES:
+        tx(actions.grant, users["admin"], demo_site, role, actor=None)
     auth.login()
     out = tmp_path / "admin-site"
     pages = []

@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import LedgerEntry
+from tests.conftest import create_user
 from tests.factories import tx
 from tests.ledger.conftest import identity
 
@@ -53,8 +54,12 @@ def test_likely_double_donor_records_are_an_alert(client, auth, demo_site) -> No
     assert "1 paire(s) de fiches de donateurs" in html and "estrade donors duplicates" in html
 
 
-def test_empty_state(client, auth) -> None:
-    auth.login("treasurer@example.org")
+def test_empty_state(client, auth, users, tmp_path) -> None:
+    from app.campaigns.service import create_site
+
+    site = tx(create_site, "sans-campagne", "Site sans campagne", content_dir=str(tmp_path))
+    create_user("tresoriere@example.org", "treasurer", sites=[site])
+    auth.login("tresoriere@example.org")
     html = client.get("/admin/tresorerie/").get_data(as_text=True)
     assert "Aucune campagne" in html and "Aucun remboursement en attente" in html
 

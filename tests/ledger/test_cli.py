@@ -237,16 +237,17 @@ def test_treasurer_sees_likely_duplicates_and_merges_or_keeps_them_apart(runner,
     assert listing.exit_code == 0, listing.output
     assert f"fiche {first} : Jean Dupont" in listing.output
     assert f"fiche {lookalike_b} : Paul Martin" in listing.output
-    refused = runner.invoke(args=["donors", "merge", str(first), str(second), "--by",
-                                  "editor@example.org", "--reason", "même personne"])
+    refused = runner.invoke(args=["donors", "merge", str(first), str(second), "--site", "demo",
+                                  "--by", "editor@example.org", "--reason", "même personne"])
     assert refused.exit_code == 1 and "trésorier" in refused.output
-    merged = runner.invoke(args=["donors", "merge", str(first), str(second), "--by",
-                                 "treasurer@example.org", "--reason", "même personne"])
+    merged = runner.invoke(args=["donors", "merge", str(first), str(second), "--site", "demo",
+                                 "--by", "treasurer@example.org", "--reason", "même personne"])
     assert merged.exit_code == 0, merged.output
     assert "6 000,00" in merged.output.replace("\u202f", " ").replace("\xa0", " ")
     assert "1 400,00" in merged.output.replace("\u202f", " ").replace("\xa0", " ")  # DON-16
     apart = runner.invoke(args=["donors", "keep-apart", str(lookalike_a), str(lookalike_b),
-                                "--by", "treasurer@example.org", "--reason", "père et fils"])
+                                "--site", "demo", "--by", "treasurer@example.org",
+                                "--reason", "père et fils"])
     assert apart.exit_code == 0, apart.output
     again = runner.invoke(args=["donors", "duplicates", "--site", "demo"])
     assert again.output.startswith("Aucun doublon probable."), again.output
