@@ -2,7 +2,9 @@
 
 :class:`SiteRenderer` holds everything a page needs (content, theme, validated settings, the
 DON-9 legal block, base URL). It has no Flask dependency once built, so the live views and the
-builder (including its worker processes) call exactly the same functions.
+builder (including its worker processes) call exactly the same functions. What only the
+incremental static build needs (:attr:`SiteRenderer.global_key`: a stat of every media file) is
+computed on first use, never on a page view.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,7 @@ from app.website.legal_pages import (
 )
 from app.website.repository import SiteContent
 from app.website.themes import (
+    ThemeState,
     check_theme_settings,
     load_theme,
     theme_environment,
@@ -95,11 +99,13 @@ class SiteRenderer:
     options: RenderOptions
     images: ImageStore
     setting_errors: list[str] = field(default_factory=list)
+    #: The theme's state when the caller already took it (the live site re-takes it at most
+    #: once every ESTRADE_CONTENT_RECHECK_SECONDS); None: taken on first use.
+    theme_files: ThemeState | None = None
 
     def __post_init__(self) -> None:
         self.theme = load_theme(self.themes_dir, self.theme_name)
         self.env = theme_environment(self.themes_dir, self.theme_name)
-        self.fingerprint, self._theme_mtime = theme_state(self.themes_dir, self.theme_name)
         check = check_theme_settings(self.theme, self.content.config.theme_settings)
         self.settings = check.values
         self.setting_errors = check.errors
@@ -111,18 +117,32 @@ class SiteRenderer:
         self.social = [{"name": k, "label": SOCIAL_LABELS.get(k, k.capitalize()), "url": v}
                        for k, v in config.social.items()]
         self.news = self.content.news()
-        self.global_key = self._hash(json.dumps(
-            [self.fingerprint, config.raw, self.settings, self.menu, str(self.legal_html),
-             self.campaign.__dict__, self.options.__dict__, self._media_signature()],
-            sort_keys=True, default=str))
+
+    @cached_property
+    def _theme_files(self) -> ThemeState:
+        return self.theme_files or theme_state(self.themes_dir, self.theme_name)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever a file of the theme changes (a key of the page body cache)."""
+        return self._theme_files.fingerprint
 
     def theme_mtime_ns(self) -> int:
-        return self._theme_mtime
+        return self._theme_files.newest_mtime_ns
 
     # ---------------------------------------------------------------- keys (incremental builds)
     @staticmethod
     def _hash(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+    @cached_property
+    def global_key(self) -> str:
+        """Changes when anything site-wide changes, media files included: for the static
+        build only (it stats every media file)."""
+        return self._hash(json.dumps(
+            [self.fingerprint, self.content.config.raw, self.settings, self.menu,
+             str(self.legal_html), self.campaign.__dict__, self.options.__dict__,
+             self._media_signature()], sort_keys=True, default=str))
 
     def _media_signature(self) -> list[tuple[str, int, int]]:
         root = self.images.media_root
