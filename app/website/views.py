@@ -1,8 +1,9 @@
 """Public pages of the site chosen by host name.
 
-Every view asks :func:`renderer` for the site's :class:`SiteRenderer` and returns one of its
-outputs; the static export (``app.website.build``) calls the same renderer. Public responses carry
-a strict Content-Security-Policy, an ETag and a Last-Modified date, and never set a cookie.
+Every view asks :func:`renderer` for the site's :class:`SiteRenderer` and returns the output its
+URL map gives for the address; the static export (``app.website.build``) calls the same renderer.
+Public responses carry a strict Content-Security-Policy, an ETag and a Last-Modified date, and
+never set a cookie.
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from app.campaigns.models import Site
 from app.campaigns.service import site_for_host
 from app.website.images import ImageStore
 from app.website.legal_pages import campaign_info, legal_block_html
-from app.website.render import FEED_PATH, NEWS_SLUG, Output, RenderOptions, SiteRenderer
+from app.website.render import Output, RenderOptions, SiteRenderer
 from app.website.repository import SiteContent, site_content, site_language
+from app.website.routes import (
+    FEED_PATH,
+    NEWS_SLUG,
+    ROBOTS_PATH,
+    SETTINGS_CSS_PATH,
+    SITEMAP_PATH,
+    page_path,
+)
 from app.website.themes import static_file
 
 bp = Blueprint("website", __name__)
@@ -66,6 +75,11 @@ def renderer() -> SiteRenderer:
     return make_renderer(site, RenderOptions(base_url=request.host_url.rstrip("/")))
 
 
+def _render(path: str) -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.render_url(path), site_renderer)
+
+
 def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
     g.public_page = True
     mimetype = output.mimetype
@@ -99,43 +113,26 @@ def remember_site_language() -> None:
     g.site_language = site_language(root) if root else "fr"
 
 
+# The rules below only say which requests reach the renderer; what each address is comes from
+# the renderer's URL map (SiteRenderer.routes), shared with the sitemap and the static export.
 @bp.route("/", defaults={"slug": ""})
 @bp.route("/<path:slug>/")
 def page(slug: str) -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.render_path(slug), site_renderer)
+    return _render(page_path(slug))
 
 
 @bp.route(f"/{NEWS_SLUG}/page/<int:number>/")
 def news_page(number: int) -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.render_news(number), site_renderer)
+    # Written back from the number: /actualites/page/02/ answers as /actualites/page/2/.
+    return _render(f"/{NEWS_SLUG}/page/{number}/")
 
 
-@bp.route(FEED_PATH)
-def feed() -> Response:
-    site_renderer = renderer()
-    if not site_renderer.news:
-        return _respond(site_renderer.render_not_found(), site_renderer)
-    return _respond(site_renderer.feed(), site_renderer)
-
-
-@bp.route("/sitemap.xml")
-def sitemap() -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.sitemap(), site_renderer)
-
-
-@bp.route("/robots.txt")
-def robots() -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.robots(), site_renderer)
-
-
-@bp.route("/_theme/settings.css")
-def settings_css() -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.settings_stylesheet(), site_renderer)
+@bp.route(FEED_PATH, endpoint="feed", defaults={"path": FEED_PATH})
+@bp.route(SITEMAP_PATH, endpoint="sitemap", defaults={"path": SITEMAP_PATH})
+@bp.route(ROBOTS_PATH, endpoint="robots", defaults={"path": ROBOTS_PATH})
+@bp.route(SETTINGS_CSS_PATH, endpoint="settings_css", defaults={"path": SETTINGS_CSS_PATH})
+def machine_output(path: str) -> Response:
+    return _render(path)
 
 
 @bp.route("/_theme/<path:filename>")
