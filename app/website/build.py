@@ -30,11 +30,12 @@ from flask_frozen import Freezer, FrozenFlaskWarning
 
 from app.campaigns.models import Site
 from app.website.images import RASTER
+from app.website.live import make_renderer
 from app.website.render import RenderOptions, SiteRenderer
 from app.website.repository import site_content
 from app.website.routes import Kind
 from app.website.themes import ThemeError, static_files
-from app.website.views import BUILD_RENDERER, make_renderer
+from app.website.views import BUILD_RENDERER
 
 MANIFEST = ".estrade-build.json"
 PARALLEL_FROM = 300  # pages to render before worker processes pay off

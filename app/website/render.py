@@ -2,10 +2,11 @@
 
 :class:`SiteRenderer` holds everything a page needs (content, theme, validated settings, the
 DON-9 legal block, base URL). It has no Flask dependency once built, so the live views and the
-builder (including its worker processes) call exactly the same functions. What only the
-incremental static build needs (:attr:`SiteRenderer.global_key`: a stat of every media file) is
-computed on first use, never on a page view. Its URL map (:meth:`SiteRenderer.routes`) says
-what every address of the site is, for the live views, the sitemap and the static export.
+builder (including its worker processes) call exactly the same functions. The live site keeps
+one per site while nothing it shows changes (``app.website.live``); what only the incremental
+static build needs (:attr:`SiteRenderer.global_key`: a stat of every media file) is computed on
+first use, never on a page view. Its URL map (:meth:`SiteRenderer.routes`) says what every
+address of the site is, for the live views, the sitemap and the static export.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Public pages of the site chosen by host name.
 
-Every view asks :func:`renderer` for the site's :class:`SiteRenderer` and returns the output its
-URL map gives for the address; the static export (``app.website.build``) calls the same renderer.
-Public responses carry a strict Content-Security-Policy, an ETag and a Last-Modified date, and
-never set a cookie.
+Every view asks :func:`renderer` for the site's :class:`SiteRenderer` (kept between requests by
+``app.website.live`` while nothing it shows changes) and returns the output its URL map gives
+for the address; the static export (``app.website.build``) calls the same renderer. Public
+responses carry a strict Content-Security-Policy, an ETag and a Last-Modified date, and never set
+a cookie.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, request, send_file
-from markupsafe import Markup
 
-from app.campaigns.mentions import mentions_for
 from app.campaigns.models import Site
 from app.campaigns.service import site_for_host
-from app.website.images import ImageStore
-from app.website.legal_pages import campaign_info, legal_block_html
-from app.website.render import Output, RenderOptions, SiteRenderer
-from app.website.repository import SiteContent, site_content, site_language
+from app.website.live import live_renderers
+from app.website.render import Output, SiteRenderer
+from app.website.repository import site_language
 from app.website.routes import (
     FEED_PATH,
     NEWS_SLUG,
@@ -48,31 +46,14 @@ def current_site() -> Site:
     return site
 
 
-def legal_block(site: Site) -> Markup:
-    """The DON-9 block, rendered by the app (never by the theme)."""
-    return legal_block_html(mentions_for(site.campaign))
-
-
-def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
-                  image_cache: Path | None = None,
-                  content: SiteContent | None = None) -> SiteRenderer:
-    """Build the renderer of ``site`` (needs an application context)."""
-    config = current_app.config
-    content = content or site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
-                                      max_age=float(config["ESTRADE_CONTENT_RECHECK_SECONDS"]))
-    cache = image_cache or Path(current_app.instance_path) / "cache" / "images" / site.slug
-    return SiteRenderer(content=content, themes_dir=config["ESTRADE_THEMES_DIR"],
-                        theme_name=theme or site.theme, legal_html=legal_block(site),
-                        campaign=campaign_info(site.campaign), options=options,
-                        images=ImageStore(content.root / "media", cache))
-
-
 def renderer() -> SiteRenderer:
+    """The renderer of the request's site: the static export's while it freezes, else the live
+    one kept for this site and address."""
     building = current_app.extensions.get(BUILD_RENDERER)
     if building is not None:
         return building  # type: ignore[no-any-return]
     site = current_site()
-    return make_renderer(site, RenderOptions(base_url=request.host_url.rstrip("/")))
+    return live_renderers(current_app).renderer(site, request.host_url.rstrip("/"))
 
 
 def _render(path: str) -> Response:
