@@ -144,6 +144,36 @@ def test_the_theme_is_walked_once_per_recheck_delay(app, client, own_site,
     assert walks == ["base", "base"]
 
 
+def test_a_page_view_never_walks_the_media_folder(client, own_site, monkeypatch) -> None:
+    content, _ = own_site
+    for n in range(30):  # files no page shows
+        (content / "media" / "archives").mkdir(exist_ok=True)
+        (content / "media" / "archives" / f"tract-{n}.pdf").write_bytes(b"%PDF-1.4\n")
+    media = (content / "media").resolve()
+    listed: list[Path] = []
+    scandir, listdir = os.scandir, os.listdir
+
+    def spy_scandir(path: object = ".") -> object:
+        listed.append(Path(os.fsdecode(path)).resolve())  # type: ignore[arg-type]
+        return scandir(path)  # type: ignore[arg-type]
+
+    def spy_listdir(path: object = ".") -> list[str]:
+        listed.append(Path(os.fsdecode(path)).resolve())  # type: ignore[arg-type]
+        return listdir(path)  # type: ignore[arg-type]
+
+    def refuse(self: SiteRenderer) -> None:
+        raise AssertionError("media signature taken on a page view")
+
+    monkeypatch.setattr(SiteRenderer, "_media_signature", refuse)
+    monkeypatch.setattr(os, "scandir", spy_scandir)
+    monkeypatch.setattr(os, "listdir", spy_listdir)
+    # ESTRADE_CONTENT_RECHECK_SECONDS is 0 here: the content folder is scanned on every view.
+    for url in ("/programme/", "/actualites/reunion-publique-gare/", "/", "/programme/"):
+        _html(client, url)
+    assert listed, "the spy saw no folder listing at all"
+    assert [p for p in listed if p == media or media in p.parents] == []
+
+
 def test_the_cache_stays_bounded(app, own_site) -> None:
     cache = LiveRenderers(max_entries=2)
     with app.test_request_context("/"):
