@@ -142,16 +142,14 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     report = BuildReport()
     out = out.resolve()
     echo(f"[1/4] Lecture du site « {site.slug} » et du thème…")
-    # The DON-9 block is rendered by the app's templates, which expect a request context.
-    with app.test_request_context("/"):
-        content = site_content(Path(app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
-                               Path(app.instance_path) / "cache")
-        options = resolve_options(app, content.config.base_url, base_url, donate_url)
-        try:
-            renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img",
-                                     content=content)
-        except ThemeError as exc:
-            raise BuildError(str(exc)) from None
+    content = site_content(Path(app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
+                           Path(app.instance_path) / "cache")
+    options = resolve_options(app, content.config.base_url, base_url, donate_url)
+    try:
+        renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img",
+                                 content=content)
+    except ThemeError as exc:
+        raise BuildError(str(exc)) from None
     if renderer.setting_errors:
         raise BuildError("Réglages du thème refusés :\n- " + "\n- ".join(renderer.setting_errors))
     for error in renderer.content.errors:
