@@ -24,7 +24,6 @@ FEED_PATH = f"/{NEWS_SLUG}/atom.xml"
 SITEMAP_PATH = "/sitemap.xml"
 ROBOTS_PATH = "/robots.txt"
 SETTINGS_CSS_PATH = "/_theme/settings.css"
-INDEX_SLUGS = frozenset({"", NEWS_SLUG})  # pages that list other pages
 
 
 class Kind(StrEnum):
