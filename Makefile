@@ -8,7 +8,7 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast typecheck lint translations browser bench bench-build clean
+.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,12 @@ lint: $(VENV)/.installed-test
 bench-build: $(VENV)/.installed-test translations
 	$(BIN)/python bench/build_bench.py
 
-bench: bench-build
+## make bench-page-view: one live page view, then the same with 2,000 more files in media/
+bench-page-view: $(VENV)/.installed-test translations
+	$(BIN)/python bench/page_view.py
+
+## make bench: every benchmark (none of them runs in `make test`)
+bench: bench-build bench-page-view
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -28,8 +28,10 @@ class PublicPagesSetNoCookie(SessionInterface):
 
 
 def init_app(app: Flask) -> None:
+    from app.website.live import EXTENSION, LiveRenderers
     from app.website.views import bp
 
+    app.extensions.setdefault(EXTENSION, LiveRenderers())  # the site renderers, kept
     if not isinstance(app.session_interface, PublicPagesSetNoCookie):
         app.session_interface = PublicPagesSetNoCookie(app.session_interface)
     app.register_blueprint(bp)

@@ -2,12 +2,13 @@
 
 Two paths, one renderer (:class:`app.website.render.SiteRenderer`, as the live views):
 
-* content pages are rendered by calling the renderer directly (in worker processes when there
-  are many), skipped when their key (page text + everything site-wide) is unchanged since the
-  last build, and written only when their bytes differ;
-* everything else (home, news lists, feed, sitemap, robots.txt, legal pages, theme assets,
-  generated CSS, media and image sizes) is frozen by Frozen-Flask through the live views,
-  which also leaves a file untouched when its content has not changed.
+* content pages (the ``page`` routes of the renderer's URL map) are rendered by calling the
+  renderer directly (in worker processes when there are many), skipped when their key (page
+  text + everything site-wide) is unchanged since the last build, and written only when their
+  bytes differ;
+* everything else (the map's other routes: home, news lists, feed, sitemap, robots.txt, legal
+  pages, generated CSS; plus theme assets, media and image sizes) is frozen by Frozen-Flask
+  through the live views, which also leaves a file untouched when its content has not changed.
 
 ``<out>/.estrade-build.json`` remembers the keys and files of the previous build.
 """
@@ -29,18 +30,12 @@ from flask_frozen import Freezer, FrozenFlaskWarning
 
 from app.campaigns.models import Site
 from app.website.images import RASTER
-from app.website.render import (
-    FEED_PATH,
-    INDEX_SLUGS,
-    LEGAL_SLUG,
-    NEWS_SLUG,
-    PRIVACY_SLUG,
-    RenderOptions,
-    SiteRenderer,
-)
+from app.website.live import make_renderer
+from app.website.render import RenderOptions, SiteRenderer
 from app.website.repository import site_content
+from app.website.routes import Kind
 from app.website.themes import ThemeError, static_files
-from app.website.views import BUILD_RENDERER, make_renderer
+from app.website.views import BUILD_RENDERER
 
 MANIFEST = ".estrade-build.json"
 PARALLEL_FROM = 300  # pages to render before worker processes pay off
@@ -113,16 +108,17 @@ def resolve_options(app: Flask, renderer_base: str, base_url: str | None,
     return RenderOptions(base_url=base, donate_url=donate, export=True)
 
 
+def content_slugs(renderer: SiteRenderer) -> list[str]:
+    """The pages the builder renders itself: the map's content pages, by slug."""
+    return [route.page.slug for route in renderer.routes()
+            if route.kind is Kind.PAGE and route.page is not None]
+
+
 def frozen_urls(renderer: SiteRenderer) -> list[str]:
-    """The URLs Frozen-Flask freezes: indexes, feeds and files (not content pages)."""
-    pages = renderer.content.pages
-    urls = ["/", "/sitemap.xml", "/robots.txt", "/_theme/settings.css"]
-    if renderer.news or NEWS_SLUG in pages:
-        urls.append(f"/{NEWS_SLUG}/")
-        urls += [f"/{NEWS_SLUG}/page/{n}/" for n in range(2, renderer.news_page_count() + 1)]
-    if renderer.news:
-        urls.append(FEED_PATH)
-    urls += [f"/{slug}/" for slug in (LEGAL_SLUG, PRIVACY_SLUG) if slug not in pages]
+    """The URLs Frozen-Flask freezes: the map's other exported routes (indexes, feeds, legal
+    pages…), then files (theme assets, media and their generated sizes)."""
+    urls = [route.path for route in renderer.routes()
+            if route.exported and route.kind is not Kind.PAGE]
     urls += [f"/_theme/{name}" for name in static_files(renderer.themes_dir, renderer.theme_name)
              if name != "settings.css"]
     media = renderer.images.media_root
@@ -146,16 +142,14 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     report = BuildReport()
     out = out.resolve()
     echo(f"[1/4] Lecture du site « {site.slug} » et du thème…")
-    # The DON-9 block is rendered by the app's templates, which expect a request context.
-    with app.test_request_context("/"):
-        content = site_content(Path(app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
-                               Path(app.instance_path) / "cache")
-        options = resolve_options(app, content.config.base_url, base_url, donate_url)
-        try:
-            renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img",
-                                     content=content)
-        except ThemeError as exc:
-            raise BuildError(str(exc)) from None
+    content = site_content(Path(app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
+                           Path(app.instance_path) / "cache")
+    options = resolve_options(app, content.config.base_url, base_url, donate_url)
+    try:
+        renderer = make_renderer(site, options, theme, image_cache=out / "media" / "_img",
+                                 content=content)
+    except ThemeError as exc:
+        raise BuildError(str(exc)) from None
     if renderer.setting_errors:
         raise BuildError("Réglages du thème refusés :\n- " + "\n- ".join(renderer.setting_errors))
     for error in renderer.content.errors:
@@ -170,7 +164,7 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     except (FileNotFoundError, ValueError):
         previous = {}
     old_keys: dict[str, str] = previous.get("pages", {})
-    slugs = sorted(s for s in renderer.content.pages if s not in INDEX_SLUGS)
+    slugs = content_slugs(renderer)
     keys = {slug: renderer.page_key(renderer.content.pages[slug]) for slug in slugs}
     todo = [s for s in slugs  # os.path: 5,000 pathlib objects cost more than the check
             if old_keys.get(s) != keys[s] or not os.path.isfile(page_file(out, s))]

@@ -2,17 +2,21 @@
 
 :class:`SiteRenderer` holds everything a page needs (content, theme, validated settings, the
 DON-9 legal block, base URL). It has no Flask dependency once built, so the live views and the
-builder (including its worker processes) call exactly the same functions.
+builder (including its worker processes) call exactly the same functions. The live site keeps
+one per site while nothing it shows changes (``app.website.live``); what only the incremental
+static build needs (:attr:`SiteRenderer.global_key`: a stat of every media file) is computed on
+first use, never on a page view. Its URL map (:meth:`SiteRenderer.routes`) says what every
+address of the site is, for the live views, the sitemap and the static export.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,19 +35,28 @@ from app.website.legal_pages import (
     privacy_html,
 )
 from app.website.repository import SiteContent
+from app.website.routes import (
+    FEED_PATH,
+    LEGAL_SLUG,
+    NEWS_PER_PAGE,
+    NEWS_SLUG,
+    PRIVACY_SLUG,
+    SITEMAP_PATH,
+    Kind,
+    Route,
+    news_page_count,
+    news_page_path,
+    page_path,
+    site_routes,
+)
 from app.website.themes import (
+    ThemeState,
     check_theme_settings,
     load_theme,
     theme_environment,
     theme_state,
 )
 
-NEWS_SLUG = "actualites"
-NEWS_PER_PAGE = 10
-LEGAL_SLUG = "mentions-legales"
-PRIVACY_SLUG = "confidentialite"
-FEED_PATH = f"/{NEWS_SLUG}/atom.xml"
-INDEX_SLUGS = frozenset({"", NEWS_SLUG})  # pages that list other pages
 SOCIAL_LABELS = {"mastodon": "Mastodon", "peertube": "PeerTube", "facebook": "Facebook",
                  "instagram": "Instagram", "bluesky": "Bluesky", "x": "X", "twitter": "X",
                  "linkedin": "LinkedIn", "youtube": "YouTube", "tiktok": "TikTok"}
@@ -95,11 +108,13 @@ class SiteRenderer:
     options: RenderOptions
     images: ImageStore
     setting_errors: list[str] = field(default_factory=list)
+    #: The theme's state when the caller already took it (the live site re-takes it at most
+    #: once every ESTRADE_CONTENT_RECHECK_SECONDS); None: taken on first use.
+    theme_files: ThemeState | None = None
 
     def __post_init__(self) -> None:
         self.theme = load_theme(self.themes_dir, self.theme_name)
         self.env = theme_environment(self.themes_dir, self.theme_name)
-        self.fingerprint, self._theme_mtime = theme_state(self.themes_dir, self.theme_name)
         check = check_theme_settings(self.theme, self.content.config.theme_settings)
         self.settings = check.values
         self.setting_errors = check.errors
@@ -111,18 +126,32 @@ class SiteRenderer:
         self.social = [{"name": k, "label": SOCIAL_LABELS.get(k, k.capitalize()), "url": v}
                        for k, v in config.social.items()]
         self.news = self.content.news()
-        self.global_key = self._hash(json.dumps(
-            [self.fingerprint, config.raw, self.settings, self.menu, str(self.legal_html),
-             self.campaign.__dict__, self.options.__dict__, self._media_signature()],
-            sort_keys=True, default=str))
+
+    @cached_property
+    def _theme_files(self) -> ThemeState:
+        return self.theme_files or theme_state(self.themes_dir, self.theme_name)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever a file of the theme changes (a key of the page body cache)."""
+        return self._theme_files.fingerprint
 
     def theme_mtime_ns(self) -> int:
-        return self._theme_mtime
+        return self._theme_files.newest_mtime_ns
 
     # ---------------------------------------------------------------- keys (incremental builds)
     @staticmethod
     def _hash(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+    @cached_property
+    def global_key(self) -> str:
+        """Changes when anything site-wide changes, media files included: for the static
+        build only (it stats every media file)."""
+        return self._hash(json.dumps(
+            [self.fingerprint, self.content.config.raw, self.settings, self.menu,
+             str(self.legal_html), self.campaign.__dict__, self.options.__dict__,
+             self._media_signature()], sort_keys=True, default=str))
 
     def _media_signature(self) -> list[tuple[str, int, int]]:
         root = self.images.media_root
@@ -225,12 +254,12 @@ class SiteRenderer:
         if page.slug == NEWS_SLUG:
             return self.render_news(1, page)
         needs_legal = body.has_don or page.meta.get("don") is True
-        return self._html(self.page_template(page), page, f"/{page.slug}/" if page.slug else "/",
+        return self._html(self.page_template(page), page, page_path(page.slug),
                           content=body.html, toc=body.toc, needs_legal=needs_legal,
                           frame_hosts=body.frame_hosts, warnings=body.warnings, **extra)
 
     def news_page_count(self) -> int:
-        return max(1, -(-len(self.news) // NEWS_PER_PAGE))
+        return news_page_count(len(self.news))
 
     def render_news(self, number: int, page: Page | None = None) -> Output:
         page = page or self.content.pages.get(NEWS_SLUG) or _auto_page(
@@ -239,11 +268,10 @@ class SiteRenderer:
             return self.render_not_found()
         body = self._body(page) if number == 1 else None
         start = (number - 1) * NEWS_PER_PAGE
-        path = f"/{NEWS_SLUG}/" + (f"page/{number}/" if number > 1 else "")
+        path = news_page_path(number)
         pagination = {
             "number": number, "count": self.news_page_count(),
-            "previous": (f"/{NEWS_SLUG}/" + (f"page/{number - 1}/" if number > 2 else ""))
-            if number > 1 else "",
+            "previous": news_page_path(number - 1) if number > 1 else "",
             "next": f"/{NEWS_SLUG}/page/{number + 1}/" if number < self.news_page_count() else "",
         }
         return self._html("news.html", page, path, content=body.html if body else "",
@@ -268,36 +296,52 @@ class SiteRenderer:
         page = _auto_page("404", "Page introuvable", "La page demandée n’existe pas.")
         return self._html("404.html", page, "/404.html", status=404)
 
+    # ---------------------------------------------------------------- the URL map
+    @cached_property
+    def route_map(self) -> dict[str, Route]:
+        return site_routes(self.content.pages, self.news)
+
+    def routes(self) -> list[Route]:
+        """The site's public addresses and what each one is (files excepted)."""
+        return list(self.route_map.values())
+
+    def render_route(self, route: Route) -> Output:
+        match route.kind:
+            case Kind.HOME:
+                return self.render_page(route.page or _auto_page(
+                    "", self.content.config.title, self.content.config.description))
+            case Kind.PAGE:
+                assert route.page is not None
+                return self.render_page(route.page)
+            case Kind.NEWS:
+                return self.render_news(route.number, route.page)
+            case Kind.FEED:
+                return self.feed()
+            case Kind.LEGAL:
+                return self.render_legal_notice()
+            case Kind.PRIVACY:
+                return self.render_privacy()
+            case Kind.SITEMAP:
+                return self.sitemap()
+            case Kind.ROBOTS:
+                return self.robots()
+            case Kind.SETTINGS_CSS:
+                return self.settings_stylesheet()
+        raise AssertionError(route.kind)  # pragma: no cover
+
+    def render_url(self, path: str) -> Output:
+        """The output for ``path`` (``/``, ``/programme/``, ``/sitemap.xml``…), else 404."""
+        route = self.route_map.get(path)
+        return self.render_route(route) if route is not None else self.render_not_found()
+
     def render_path(self, slug: str) -> Output:
         """The output for ``/<slug>/`` (``""`` is the home page)."""
-        page = self.content.pages.get(slug)
-        if page is not None:
-            return self.render_page(page)
-        if slug == "":
-            return self.render_page(_auto_page("", self.content.config.title,
-                                               self.content.config.description))
-        if slug == NEWS_SLUG and self.news:
-            return self.render_news(1)
-        if slug == LEGAL_SLUG:
-            return self.render_legal_notice()
-        if slug == PRIVACY_SLUG:
-            return self.render_privacy()
-        return self.render_not_found()
+        return self.render_url(page_path(slug))
 
     # ---------------------------------------------------------------- machine outputs
-    def page_paths(self) -> list[tuple[str, dt.date | None]]:
-        paths = [(f"/{slug}/" if slug else "/", p.date)
-                 for slug, p in sorted(self.content.pages.items())]
-        if "" not in self.content.pages:
-            paths.insert(0, ("/", None))
-        if NEWS_SLUG not in self.content.pages and self.news:
-            paths.append((f"/{NEWS_SLUG}/", self.news[0].date))
-        paths += [(f"/{NEWS_SLUG}/page/{n}/", None) for n in range(2, self.news_page_count() + 1)]
-        paths += [(f"/{LEGAL_SLUG}/", None), (f"/{PRIVACY_SLUG}/", None)]
-        return paths
-
     def sitemap(self) -> Output:
-        body = feeds.sitemap((self.url(path), day) for path, day in self.page_paths())
+        body = feeds.sitemap((self.url(route.path), route.lastmod)
+                             for route in self.routes() if route.in_sitemap)
         return Output(body, mimetype="application/xml")
 
     def feed(self) -> Output:
@@ -309,7 +353,7 @@ class SiteRenderer:
         return Output(body, mimetype="application/atom+xml")
 
     def robots(self) -> Output:
-        return Output(feeds.robots(self.url("/sitemap.xml")), mimetype="text/plain")
+        return Output(feeds.robots(self.url(SITEMAP_PATH)), mimetype="text/plain")
 
     def settings_stylesheet(self) -> Output:
         return Output(self.css, mimetype="text/css")

@@ -38,10 +38,17 @@ _cache: dict[Path, tuple[tuple[int, int], SiteContent, float]] = {}
 _lock = threading.Lock()
 
 
+#: Top-level folders whose files are never read as content: a page view looks up the images
+#: it shows by name, so thousands of media files must not slow the change scan down.
+NOT_CONTENT = frozenset({"media"})
+
+
 def _signature(root: Path) -> tuple[int, int]:
     """Cheap change detector: newest mtime and file count of the folder's pages and settings."""
     newest, count = 0, 0
-    for folder, _, names in os.walk(root):
+    for folder, subfolders, names in os.walk(root):
+        if folder == str(root):
+            subfolders[:] = [name for name in subfolders if name not in NOT_CONTENT]
         for name in names:
             if name.endswith((".md", ".toml")):
                 try:

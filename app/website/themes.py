@@ -8,11 +8,13 @@ taken from ``themes/base``.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -88,9 +90,16 @@ def check_theme_settings(theme: Theme, values: dict[str, Any]) -> SettingsCheck:
     return check_settings(theme.specs, list(theme.contrast), values)
 
 
-def theme_state(themes_dir: str, name: str) -> tuple[str, int]:
-    """(fingerprint, newest mtime in ns): the fingerprint changes whenever a file of the
-    theme (or of the base theme) changes."""
+class ThemeState(NamedTuple):
+    """What a theme's files look like now: ``fingerprint`` changes whenever a file of the theme
+    (or of the base theme) changes; ``newest_mtime_ns`` dates the newest of them."""
+
+    fingerprint: str
+    newest_mtime_ns: int
+
+
+def theme_state(themes_dir: str, name: str) -> ThemeState:
+    """Walk the theme's folders (and the base theme's): a stat of every file."""
     theme = load_theme(themes_dir, name)
     digest = hashlib.sha256(name.encode())
     newest = 0
@@ -102,11 +111,42 @@ def theme_state(themes_dir: str, name: str) -> tuple[str, int]:
                 relative = path.relative_to(folder).as_posix()
                 digest.update(f"{folder.name}/{relative}:{stat.st_mtime_ns}:{stat.st_size};"
                               .encode())
-    return digest.hexdigest()[:20], newest
+    return ThemeState(digest.hexdigest()[:20], newest)
 
 
 def theme_fingerprint(themes_dir: str, name: str) -> str:
-    return theme_state(themes_dir, name)[0]
+    return theme_state(themes_dir, name).fingerprint
+
+
+class ThemeVersions:
+    """Theme states taken at most once every ``max_age`` seconds (the live site passes
+    ESTRADE_CONTENT_RECHECK_SECONDS): walking a theme on every page view cost more than the
+    page itself.
+
+    When a theme's fingerprint changes, the manifests and template environments cached by
+    :func:`load_theme` and :func:`theme_environment` are dropped, so an edited ``theme.toml``
+    shows on the next view too (templates alone would be reloaded by Jinja anyway).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[ThemeState, float]] = {}
+        self._lock = threading.Lock()
+
+    def current(self, themes_dir: str, name: str, max_age: float = 0.0) -> ThemeState:
+        key = (themes_dir, name)
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen.get(key)
+        if seen is not None and max_age > 0 and now - seen[1] < max_age:
+            return seen[0]
+        state = theme_state(themes_dir, name)
+        if seen is not None and seen[0].fingerprint != state.fingerprint:
+            load_theme.cache_clear()
+            theme_environment.cache_clear()
+            load_theme(themes_dir, name)  # read again now: a broken manifest raises ThemeError
+        with self._lock:
+            self._seen[key] = (state, now)
+        return state
 
 
 def static_files(themes_dir: str, name: str) -> list[str]:

@@ -1,8 +1,10 @@
 """Public pages of the site chosen by host name.
 
-Every view asks :func:`renderer` for the site's :class:`SiteRenderer` and returns one of its
-outputs; the static export (``app.website.build``) calls the same renderer. Public responses carry
-a strict Content-Security-Policy, an ETag and a Last-Modified date, and never set a cookie.
+Every view asks :func:`renderer` for the site's :class:`SiteRenderer` (kept between requests by
+``app.website.live`` while nothing it shows changes) and returns the output its URL map gives
+for the address; the static export (``app.website.build``) calls the same renderer. Public
+responses carry a strict Content-Security-Policy, an ETag and a Last-Modified date, and never set
+a cookie.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, request, send_file
-from markupsafe import Markup
 
-from app.campaigns.mentions import mentions_for
 from app.campaigns.models import Site
 from app.campaigns.service import site_for_host
-from app.website.images import ImageStore
-from app.website.legal_pages import campaign_info, legal_block_html
-from app.website.render import FEED_PATH, NEWS_SLUG, Output, RenderOptions, SiteRenderer
-from app.website.repository import SiteContent, site_content, site_language
+from app.website.live import live_renderers
+from app.website.render import Output, SiteRenderer
+from app.website.repository import site_language
+from app.website.routes import (
+    FEED_PATH,
+    NEWS_SLUG,
+    ROBOTS_PATH,
+    SETTINGS_CSS_PATH,
+    SITEMAP_PATH,
+    page_path,
+)
 from app.website.themes import static_file
 
 bp = Blueprint("website", __name__)
@@ -39,31 +46,19 @@ def current_site() -> Site:
     return site
 
 
-def legal_block(site: Site) -> Markup:
-    """The DON-9 block, rendered by the app (never by the theme)."""
-    return legal_block_html(mentions_for(site.campaign))
-
-
-def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
-                  image_cache: Path | None = None,
-                  content: SiteContent | None = None) -> SiteRenderer:
-    """Build the renderer of ``site`` (needs an application context)."""
-    config = current_app.config
-    content = content or site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
-                                      max_age=float(config["ESTRADE_CONTENT_RECHECK_SECONDS"]))
-    cache = image_cache or Path(current_app.instance_path) / "cache" / "images" / site.slug
-    return SiteRenderer(content=content, themes_dir=config["ESTRADE_THEMES_DIR"],
-                        theme_name=theme or site.theme, legal_html=legal_block(site),
-                        campaign=campaign_info(site.campaign), options=options,
-                        images=ImageStore(content.root / "media", cache))
-
-
 def renderer() -> SiteRenderer:
+    """The renderer of the request's site: the static export's while it freezes, else the live
+    one kept for this site and address."""
     building = current_app.extensions.get(BUILD_RENDERER)
     if building is not None:
         return building  # type: ignore[no-any-return]
     site = current_site()
-    return make_renderer(site, RenderOptions(base_url=request.host_url.rstrip("/")))
+    return live_renderers(current_app).renderer(site, request.host_url.rstrip("/"))
+
+
+def _render(path: str) -> Response:
+    site_renderer = renderer()
+    return _respond(site_renderer.render_url(path), site_renderer)
 
 
 def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
@@ -99,43 +94,26 @@ def remember_site_language() -> None:
     g.site_language = site_language(root) if root else "fr"
 
 
+# The rules below only say which requests reach the renderer; what each address is comes from
+# the renderer's URL map (SiteRenderer.routes), shared with the sitemap and the static export.
 @bp.route("/", defaults={"slug": ""})
 @bp.route("/<path:slug>/")
 def page(slug: str) -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.render_path(slug), site_renderer)
+    return _render(page_path(slug))
 
 
 @bp.route(f"/{NEWS_SLUG}/page/<int:number>/")
 def news_page(number: int) -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.render_news(number), site_renderer)
+    # Written back from the number: /actualites/page/02/ answers as /actualites/page/2/.
+    return _render(f"/{NEWS_SLUG}/page/{number}/")
 
 
-@bp.route(FEED_PATH)
-def feed() -> Response:
-    site_renderer = renderer()
-    if not site_renderer.news:
-        return _respond(site_renderer.render_not_found(), site_renderer)
-    return _respond(site_renderer.feed(), site_renderer)
-
-
-@bp.route("/sitemap.xml")
-def sitemap() -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.sitemap(), site_renderer)
-
-
-@bp.route("/robots.txt")
-def robots() -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.robots(), site_renderer)
-
-
-@bp.route("/_theme/settings.css")
-def settings_css() -> Response:
-    site_renderer = renderer()
-    return _respond(site_renderer.settings_stylesheet(), site_renderer)
+@bp.route(FEED_PATH, endpoint="feed", defaults={"path": FEED_PATH})
+@bp.route(SITEMAP_PATH, endpoint="sitemap", defaults={"path": SITEMAP_PATH})
+@bp.route(ROBOTS_PATH, endpoint="robots", defaults={"path": ROBOTS_PATH})
+@bp.route(SETTINGS_CSS_PATH, endpoint="settings_css", defaults={"path": SETTINGS_CSS_PATH})
+def machine_output(path: str) -> Response:
+    return _render(path)
 
 
 @bp.route("/_theme/<path:filename>")

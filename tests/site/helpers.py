@@ -10,6 +10,7 @@ from app.website.images import ImageStore
 from app.website.legal_pages import CampaignInfo
 from app.website.render import RenderOptions, SiteRenderer
 from app.website.repository import site_content
+from app.website.themes import ThemeState
 
 ROOT = Path(__file__).resolve().parents[2]
 THEMES = ROOT / "themes"
@@ -38,10 +39,11 @@ def write_site(root: Path, pages: dict[str, str], settings: str = "") -> Path:
 
 
 def renderer(root: Path, theme: str = "base", themes_dir: Path = THEMES,
-             donate_url: str = "") -> SiteRenderer:
+             donate_url: str = "", theme_files: ThemeState | None = None) -> SiteRenderer:
     content = site_content(root)
     return SiteRenderer(content=content, themes_dir=str(themes_dir), theme_name=theme,
                         legal_html=LEGAL, campaign=CampaignInfo(list_name="Liste Essai"),
                         options=RenderOptions(base_url="https://essai.example",
                                               donate_url=donate_url, export=bool(donate_url)),
-                        images=ImageStore(root / "media", root.parent / "cache"))
+                        images=ImageStore(root / "media", root.parent / "cache"),
+                        theme_files=theme_files)

@@ -8,9 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import has_request_context
 
 from app.extensions import db
-from app.website import render
+from app.website import build, render
 from app.website.build import BuildError, build_site
 from tests.site.helpers import ROOT
 
@@ -58,6 +59,23 @@ def test_build_writes_the_whole_site(app, own_demo, tmp_path) -> None:
     assert 'href="http://127.0.0.1:5000/don?montant=20"' in don and 'href="/don' not in don
     assert don.count("data-estrade-legal") == 1
     assert len(report.pages_written) == 7 and not report.removed
+
+
+def test_the_export_renders_the_legal_block_without_a_request(app, own_demo, tmp_path,
+                                                             monkeypatch) -> None:
+    site, _ = own_demo
+    during: list[bool] = []
+    original = build.make_renderer
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(has_request_context())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build, "make_renderer", spy)
+    _build(app, site, tmp_path / "out")
+    assert during == [False]
+    don = (tmp_path / "out" / "faire-un-don" / "index.html").read_text(encoding="utf-8")
+    assert don.count("data-estrade-legal") == 1 and "L. 52-8" in don
 
 
 def test_second_build_rewrites_only_what_changed(app, own_demo, tmp_path) -> None:
