@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import gettext
 from markupsafe import Markup
 
+from app.access import public
 from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import MoneyError, format_cents
 from app.core.finance.rules import company_markers
@@ -92,6 +93,7 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
 
 
 @bp.route("/don", methods=["GET", "POST"])
+@public
 def donate() -> Any:
     from app.website.views import current_site
 
@@ -184,6 +186,7 @@ def _donation_or_404(donation_id: str) -> Donation:
 
 
 @bp.route("/don/demo/<donation_id>", methods=["GET", "POST"])
+@public
 def demo_payment(donation_id: str) -> Any:
     """Demonstration mode only: a local stand-in for Stripe Checkout."""
     if not demo():
@@ -209,6 +212,7 @@ def demo_payment(donation_id: str) -> Any:
 
 
 @bp.route("/don/merci/<donation_id>")
+@public
 def thanks(donation_id: str) -> Any:
     donation = _donation_or_404(donation_id)
     db.session.refresh(donation)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.access import webhook
 from app.dbutil import transaction
 from app.donations.booking import (
     book_dispute,
@@ -65,6 +66,7 @@ class WebhookResult:
 
 
 @bp.post("/stripe/webhook")
+@webhook
 def receive() -> Response:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     result = process_webhook(app, request.get_data(cache=False),

@@ -89,8 +89,9 @@ class ImageStore:
         if target.is_file() and target.stat().st_mtime_ns >= source.stat().st_mtime_ns:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        with Image.open(source) as image:
-            image.load()
+        with Image.open(source) as opened:
+            opened.load()
+            image: Image.Image = opened
             if image.width > width:
                 height = round(image.height * width / image.width)
                 image = image.resize((width, height), Image.Resampling.LANCZOS)

@@ -109,4 +109,4 @@ def live_renderers(app: Flask) -> LiveRenderers:
     cache = app.extensions.get(EXTENSION)
     if cache is None:
         cache = app.extensions.setdefault(EXTENSION, LiveRenderers())
-    return cache  # type: ignore[no-any-return]
+    return cache

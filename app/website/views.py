@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, request, send_file
 
+from app.access import public
 from app.campaigns.models import Site
 from app.campaigns.service import site_for_host
 from app.website.live import live_renderers
@@ -51,7 +52,7 @@ def renderer() -> SiteRenderer:
     one kept for this site and address."""
     building = current_app.extensions.get(BUILD_RENDERER)
     if building is not None:
-        return building  # type: ignore[no-any-return]
+        return building
     site = current_site()
     return live_renderers(current_app).renderer(site, request.host_url.rstrip("/"))
 
@@ -98,11 +99,13 @@ def remember_site_language() -> None:
 # the renderer's URL map (SiteRenderer.routes), shared with the sitemap and the static export.
 @bp.route("/", defaults={"slug": ""})
 @bp.route("/<path:slug>/")
+@public
 def page(slug: str) -> Response:
     return _render(page_path(slug))
 
 
 @bp.route(f"/{NEWS_SLUG}/page/<int:number>/")
+@public
 def news_page(number: int) -> Response:
     # Written back from the number: /actualites/page/02/ answers as /actualites/page/2/.
     return _render(f"/{NEWS_SLUG}/page/{number}/")
@@ -112,11 +115,13 @@ def news_page(number: int) -> Response:
 @bp.route(SITEMAP_PATH, endpoint="sitemap", defaults={"path": SITEMAP_PATH})
 @bp.route(ROBOTS_PATH, endpoint="robots", defaults={"path": ROBOTS_PATH})
 @bp.route(SETTINGS_CSS_PATH, endpoint="settings_css", defaults={"path": SETTINGS_CSS_PATH})
+@public
 def machine_output(path: str) -> Response:
     return _render(path)
 
 
 @bp.route("/_theme/<path:filename>")
+@public
 def theme_static(filename: str) -> Response:
     site_renderer = renderer()
     path = static_file(site_renderer.themes_dir, site_renderer.theme_name, filename)
@@ -126,6 +131,7 @@ def theme_static(filename: str) -> Response:
 
 
 @bp.route("/media/_img/<int:width>/<path:filename>")
+@public
 def media_variant(width: int, filename: str) -> Response:
     path = renderer().images.variant(width, filename)
     if path is None:
@@ -134,6 +140,7 @@ def media_variant(width: int, filename: str) -> Response:
 
 
 @bp.route("/media/<path:filename>")
+@public
 def media(filename: str) -> Response:
     path = renderer().images.source(filename)
     if path is None:
