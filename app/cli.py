@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from app.clitools import EstradeError
+from app.config import ConfigError
 
 
 def _create_app() -> Flask:
@@ -30,6 +31,8 @@ class EstradeGroup(FlaskGroup):
 
         try:
             return super().invoke(ctx)
+        except ConfigError as exc:
+            raise EstradeError(str(exc)) from None
         except (OperationalError, ProgrammingError) as exc:
             text = str(exc.orig)
             if "no such table" in text or "does not exist" in text:

@@ -12,6 +12,8 @@ ledger, booking, actions) never commits; :func:`require_transaction` makes it sa
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +33,9 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    for _, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main" and path:  # donor data: the owner's alone (0600)
+            restrict_sqlite_file(path)
     with contextlib.suppress(Exception):  # in-memory databases have no WAL: harmless
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
@@ -42,6 +47,17 @@ def _sqlite_begin(conn: Any) -> None:
         return
     mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def restrict_sqlite_file(path: str) -> None:
+    """0600 on a SQLite database file and its WAL companions (called on each connection)."""
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            mode = os.stat(name).st_mode
+            if stat.S_IMODE(mode) & 0o077:
+                os.chmod(name, 0o600)
+        except OSError:
+            continue
 
 
 WRITE_TX = "estrade_write_tx"

@@ -25,7 +25,11 @@ def _ensure_instance_config(app: Flask) -> bool:
         return False
     secret = secrets.token_hex(32)
     atomic_write_text(path, "# Généré par « estrade init ». Voir instance/config.example.py.\n"
-                      f"SECRET_KEY = {secret!r}\n", mode=0o600)
+                      f"SECRET_KEY = {secret!r}\n"
+                      "# Paiements de démonstration pour un essai sur cette machine (jamais sur\n"
+                      "# une adresse publique, jamais avec des clés Stripe) : mettez False en\n"
+                      "# production.\n"
+                      "ESTRADE_DEMO_PAYMENTS = True\n", mode=0o600)
     app.config["SECRET_KEY"] = secret
     return True
 

@@ -1,11 +1,11 @@
 # Estrade configuration example. `estrade init` writes instance/config.py with a random
 # SECRET_KEY; copy the lines you need from here. Environment variables (in brackets) override
-# this file. Every key below is declared in app/config.py.
+# this file. Generated from app/settings.py by scripts/settings_doc.py.
 
-# Secret used to sign sessions and CSRF tokens. [ESTRADE_SECRET_KEY]
-SECRET_KEY = "change-me"
+# Signs sessions and CSRF tokens. At least 32 random characters; `estrade init` writes one. A missing, short or example key is refused outside `estrade run`. [ESTRADE_SECRET_KEY]
+# SECRET_KEY = "change-me"
 
-# Database URL; default SQLite file instance/estrade.sqlite. [ESTRADE_DATABASE_URL]
+# Database URL: SQLite, or PostgreSQL with `postgresql+psycopg://`. [ESTRADE_DATABASE_URL]
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://estrade@127.0.0.1:5432/estrade"
 
 # Folder holding one sub-folder of Markdown content per site. [ESTRADE_CONTENT_DIR]
@@ -17,29 +17,32 @@ SECRET_KEY = "change-me"
 # Live site: how long a site's pages are served before its folder is checked for changes again (0: on every request; costs a file scan, long on large sites). [ESTRADE_CONTENT_RECHECK_SECONDS]
 # ESTRADE_CONTENT_RECHECK_SECONDS = 1.0
 
-# Slug of the site served when no host name matches. [ESTRADE_DEFAULT_SITE]
+# Slug of a site served for host names that no site declares. Empty (the default): such a request gets 404, so a site never answers for a name it does not own. [ESTRADE_DEFAULT_SITE]
 # ESTRADE_DEFAULT_SITE = "demo"
 
 # Default interface language (fr or en). [ESTRADE_LOCALE]
-# BABEL_DEFAULT_LOCALE = "fr"
+# BABEL_DEFAULT_LOCALE = 'fr'
 
 # Interface languages offered, comma separated. [ESTRADE_LANGUAGES]
-# ESTRADE_LANGUAGES = "fr,en"
+# ESTRADE_LANGUAGES = 'fr,en'
 
 # Absolute URL of the live app's /don used by static exports (empty: same site). [ESTRADE_DONATE_URL]
 # ESTRADE_DONATE_URL = "https://dons.example.fr/don"
 
-# Stripe secret key (sk_…); empty means demonstration mode. [STRIPE_SECRET_KEY]
-# STRIPE_SECRET_KEY = ""
+# Stripe secret key (sk_…). Set it with STRIPE_WEBHOOK_SECRET, or leave both empty (no online payment, or the local demonstration): a partial Stripe configuration refuses to start, naming the missing key. [STRIPE_SECRET_KEY]
+# STRIPE_SECRET_KEY = ''
 
-# Stripe publishable key (pk_…). [STRIPE_PUBLISHABLE_KEY]
-# STRIPE_PUBLISHABLE_KEY = ""
+# Stripe publishable key (pk_…); optional, unused by Checkout. [STRIPE_PUBLISHABLE_KEY]
+# STRIPE_PUBLISHABLE_KEY = ''
 
 # Signing secret of the Stripe webhook endpoint (whsec_…). [STRIPE_WEBHOOK_SECRET]
-# STRIPE_WEBHOOK_SECRET = ""
+# STRIPE_WEBHOOK_SECRET = ''
+
+# Demonstration payments for a local trial (nothing is paid; the gifts are marked and never count in totals, caps or filed exports). Only without Stripe keys, and only for visitors on this machine (localhost, 127.0.0.1): never on a public host name. `estrade init` turns it on when it writes a new instance/config.py. [ESTRADE_DEMO_PAYMENTS]
+# ESTRADE_DEMO_PAYMENTS = False
 
 # Alternative Stripe API base URL (a local server in tests). [STRIPE_API_BASE]
-# STRIPE_API_BASE = ""
+# STRIPE_API_BASE = ''
 
 # SMTP host for outgoing mail (empty: mail is only logged). [ESTRADE_MAIL_SERVER]
 # ESTRADE_MAIL_SERVER = "127.0.0.1"
@@ -50,5 +53,11 @@ SECRET_KEY = "change-me"
 # From address of e-mails. [ESTRADE_MAIL_SENDER]
 # ESTRADE_MAIL_SENDER = "Campagne <no-reply@example.fr>"
 
-# Send the session cookie over HTTPS only. [ESTRADE_SESSION_COOKIE_SECURE]
+# Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For, -Proto, -Host and -Port headers are trusted (Werkzeug's ProxyFix). 0: none trusted. Needed behind a TLS proxy for HSTS and Secure cookies; never set it without a proxy. [ESTRADE_PROXY_COUNT]
+# ESTRADE_PROXY_COUNT = 1
+
+# Largest request body accepted (bytes); a larger one gets 413 before it is read. Routes that take files (media uploads) declare their own limit. [ESTRADE_MAX_BODY_BYTES]
+# ESTRADE_MAX_BODY_BYTES = 1048576
+
+# Send the session cookie over HTTPS only (it is also sent so whenever a request arrives over HTTPS). [ESTRADE_SESSION_COOKIE_SECURE]
 # SESSION_COOKIE_SECURE = True

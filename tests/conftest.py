@@ -102,6 +102,9 @@ def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "WTF_CSRF_ENABLED": False,
         # Tests edit content and look at once; the throttled re-check has its own test.
         "ESTRADE_CONTENT_RECHECK_SECONDS": 0,
+        # As `estrade init` writes it for a local install (tests/donations/test_demo_mode.py
+        # checks it is off otherwise).
+        "ESTRADE_DEMO_PAYMENTS": True,
     }
     config.update(overrides)
     return create_app(config)

@@ -22,6 +22,16 @@ def test_setting_documented(setting) -> None:
     assert f"`{setting.key}`" in docs and f"`{setting.env}`" in docs
 
 
+def test_settings_docs_are_what_the_declarations_give() -> None:
+    """docs/configuration.md's table and instance/config.example.py are generated."""
+    spec = importlib.util.spec_from_file_location("settings_doc",
+                                                  ROOT / "scripts" / "settings_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0, "run python scripts/settings_doc.py"
+
+
 def test_every_cli_command_documented(app) -> None:
     docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for name, command in app.cli.commands.items():

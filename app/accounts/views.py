@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,10 +25,17 @@ from app.timeutil import utcnow
 bp = Blueprint("accounts", __name__, url_prefix="/admin", template_folder="templates")
 
 
-def _safe_next(target: str | None) -> str:
-    if target:
+#: A path of this site: one "/" then no "/" or "\\" (``//host`` and ``/\\host`` are other
+#: sites to a browser), no scheme, no control character or space.
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[^\s\\\x00-\x1f\x7f]*$")
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: a path of this site's staff area, else the dashboard
+    (never another site: no open redirect, whatever ``next`` says)."""
+    if target and _LOCAL_PATH.match(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/admin"):
             return target
     return url_for("accounts.dashboard")
 
@@ -50,7 +58,7 @@ def login() -> Any:
                 login_user(user)
                 user.last_login_at = utcnow()
                 audit.record("login", user, user=user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), (200 if not form.errors else 422)
 
 

@@ -29,8 +29,7 @@ def seed_demo(app: Flask) -> str:
         theme = (data.get("theme") or {}).get("name", theme)
     campaign_file = content / "campaign.toml"
     with transaction():
-        site = create_site("demo", title, ["localhost", "127.0.0.1"], theme=theme,
-                           is_default=True)
+        site = create_site("demo", title, ["localhost", "127.0.0.1"], theme=theme)
         if campaign_file.exists():
             load_campaign(site, parse_campaign_file(campaign_file))
     return f"Site de démonstration « {title} » créé."

@@ -28,14 +28,17 @@ def normalise_host(host: str) -> str:
     return host.strip().lower().split(":", 1)[0].rstrip(".")
 
 
-def site_for_host(host: str, default_slug: str) -> Site | None:
-    """The site serving ``host``; else the default site (flagged, then by slug)."""
+def site_for_host(host: str, default_slug: str = "") -> Site | None:
+    """The site that declares ``host``. A name no site declares gets the installation's
+    explicitly named default (``ESTRADE_DEFAULT_SITE``, or a site created with ``--default``),
+    or None: a site never answers for a name it does not own (canonical addresses, the sitemap
+    and payment return addresses would otherwise carry an attacker's name)."""
     name = normalise_host(host)
     site = db.session.scalar(select(Site).join(SiteHost).where(SiteHost.host == name))
+    if site is None and default_slug:
+        site = db.session.scalar(select(Site).where(Site.slug == default_slug))
     if site is None:
         site = db.session.scalar(select(Site).where(Site.is_default.is_(True)))
-    if site is None:
-        site = db.session.scalar(select(Site).where(Site.slug == default_slug))
     return site
 
 

@@ -155,8 +155,9 @@ def book_payment(donation: Donation, charge: dict[str, Any], *,
     outcome = record_gift(GiftInput(
         campaign_id=donation.campaign_id, amount_cents=amount, on=on, method=method,
         identity=identity_of(donation), source_ref=charge_ref(charge_id),
-        reason="Don en ligne (Stripe)" + (" — mensuel" if donation.monthly else ""),
-        details=details, reservation_ref=f"donation:{donation.id}"),
+        reason=("Don de démonstration (aucun paiement)" if donation.demo else
+                "Don en ligne (Stripe)") + (" — mensuel" if donation.monthly else ""),
+        details=details, reservation_ref=f"donation:{donation.id}", demo=donation.demo),
         enforce=False)
     entry_id = outcome.entry_id
     assert entry_id is not None

@@ -18,12 +18,15 @@ def simulate_payment(app: Flask, donation: Donation) -> None:
     """Pay ``donation`` in demonstration mode through the real webhook handler.
 
     The caller must have committed its own changes (the handler opens its own transaction).
-    Raises :class:`DemoModeError` when any Stripe key is set, and ``RuntimeError`` when the
-    handler did not accept the event (the donation is then left unpaid).
+    Raises :class:`DemoModeError` when the mode is off (not enabled, or Stripe keys set), and
+    ``RuntimeError`` when the handler did not accept the event (the donation is then left
+    unpaid).
     """
     if not demo_mode(app.config) or app.extensions.get(GATEWAY_EXTENSION) is not None:
-        raise DemoModeError("Le mode démonstration est impossible : des clés Stripe sont "
-                            "configurées.")
+        raise DemoModeError("Le mode démonstration est impossible : il n'est pas activé "
+                            "(ESTRADE_DEMO_PAYMENTS) ou des clés Stripe sont configurées.")
+    if not donation.demo:
+        raise DemoModeError("Ce don n'a pas été fait en mode démonstration.")
     body = json.dumps(completion_event(donation), indent=2).encode()
     header = sign_payload(body, demo_webhook_secret(str(app.config["SECRET_KEY"])))
     if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]

@@ -47,6 +47,7 @@ def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: st
                  Donation.reserved_cents - Donation.paid_cents), else_=0)
     query = select(func.sum(left)).where(
         Donation.election_id == election_id, Donation.identity_key.in_(keys),
+        Donation.demo.is_(False),
         or_(Donation.status == "processing", Donation.status == "active",
             (Donation.status == "pending") & (Donation.expires_at > now)))
     if exclude_ref and exclude_ref.startswith("donation:"):

@@ -19,8 +19,8 @@ from app.donations.booking import subscription_end_timestamp
 from app.donations.forms import DonationForm
 from app.donations.models import Donation
 from app.donations.service import DonationRequest, collection_state, reserve
-from app.donations.stripe import open_gateway
-from app.donations.stripe.demo import demo_mode
+from app.donations.stripe import GATEWAY_EXTENSION, open_gateway
+from app.donations.stripe.demo import demo_for
 from app.extensions import db
 from app.ledger.gifts import DonorIdentity
 from app.timeutil import paris_today
@@ -32,8 +32,20 @@ TAX_REDUCTION_PERCENT = 66  # TAX-1 (CGI art. 200)
 
 
 def demo() -> bool:
-    """Demonstration mode: no Stripe key at all (never with live or test keys set)."""
-    return demo_mode(current_app.config)
+    """Demonstration payments for this visitor: enabled, no Stripe key, and a visitor on this
+    machine (never on a public host name)."""
+    return demo_for(current_app.config, request.host)
+
+
+def payments_available() -> bool:
+    """Stripe is configured, or this visitor may try the demonstration."""
+    return bool(current_app.config.get("STRIPE_SECRET_KEY")) or demo() or \
+        current_app.extensions.get(GATEWAY_EXTENSION) is not None
+
+
+NO_PAYMENT = ("Le paiement en ligne n'est pas encore disponible sur ce site : la campagne n'a "
+              "pas terminé sa configuration. Aucun paiement n'a été demandé. Vous pouvez "
+              "donner par chèque à l'ordre du mandataire financier.")
 
 
 def _site_renderer() -> Any:
@@ -81,6 +93,8 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
     site = current_site()
     campaign = site.campaign
     is_open, closed_reason = collection_state(campaign, paris_today())
+    if is_open and not payments_available():
+        is_open, closed_reason = False, gettext(NO_PAYMENT)
     content = render_template(
         "donations/form.html", form=form, open=is_open, closed_reason=closed_reason,
         refusal=refusal, company_warning=company_warning, campaign=campaign,
@@ -104,6 +118,8 @@ def donate() -> Any:
     if request.method != "POST":  # GET and HEAD
         form.prefill(request.args, presets)
         return _form_page(form)
+    if not payments_available():
+        return _form_page(form, status=503)
     campaign = site.campaign
     party = campaign is not None and campaign.mode == "parti"
     valid = form.validate()
@@ -145,7 +161,7 @@ def _start_payment(donation: Donation) -> Any:
     """Open the Checkout Session of a reserved donation (outside any database lock)."""
     if donation.demo:
         return redirect(url_for("donations.demo_payment", donation_id=donation.id), 303)
-    base = request.host_url.rstrip("/")
+    base = _site_renderer().options.base_url  # the site's base_url, or its declared host
     stripe_gateway, owned = open_gateway(current_app._get_current_object())  # type: ignore[attr-defined]
     try:
         session = stripe_gateway.create_checkout_session(

@@ -46,7 +46,7 @@ def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str
     refund = append_entry(
         campaign, kind="refund", amount_cents=amount_cents, on=on, method=original.method,
         donor=original.donor, source_ref=source_ref, related=original,
-        recorded_by_id=recorded_by_id, reason=reason, details=details)
+        recorded_by_id=recorded_by_id, reason=reason, details=details, demo=original.demo)
     _resolve_flags(original.id, refund)
     return refund
 
@@ -101,7 +101,7 @@ def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int |
         campaign, kind="reversal",
         amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
         method=original.method, donor=original.donor, source_ref=source_ref,
-        related=original, recorded_by_id=recorded_by_id, reason=reason)
+        related=original, recorded_by_id=recorded_by_id, reason=reason, demo=original.demo)
     if original.kind == "refund" and original.related_entry_id is not None:
         _reopen_flags(original)
     return entry

@@ -52,10 +52,12 @@ def _inert_row(row: list[str | int]) -> list[str | int]:
 
 def donor_money(entry: type[LedgerEntry]) -> Any:
     """Gifts, collections and refunds, and the reversals cancelling one of them (an unpaid
-    cheque, a failed refund, a dispute won): what the donor list and the receipts add up."""
+    cheque, a failed refund, a dispute won): what the donor list and the receipts add up.
+    Demonstration payments are none of these: no money moved."""
     related = select(LedgerEntry.id).where(LedgerEntry.kind.in_(EXPORT_KINDS))
-    return or_(entry.kind.in_(EXPORT_KINDS),
-               (entry.kind == "reversal") & entry.related_entry_id.in_(related))
+    return entry.demo.is_(False) & or_(
+        entry.kind.in_(EXPORT_KINDS),
+        (entry.kind == "reversal") & entry.related_entry_id.in_(related))
 
 
 def euros(cents: int) -> str:

@@ -62,6 +62,8 @@ class GiftInput:
     #: The pending reservation this gift settles (not counted against itself), e.g.
     #: ``donation:<id>`` for an online gift being booked.
     reservation_ref: str | None = None
+    #: A demonstration payment: booked and marked, never counted (no money moved).
+    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def _decide(gift: GiftInput, enforce: bool, book: bool) -> GiftOutcome:
     core_gift = Gift(gift.amount_cents, gift.on, gift.method,
                      gift.identity if donor is not None and gift.identity else ANONYMOUS_DONOR)
     history = History(campaign_cash_total_cents=campaign_cash_total(campaign.id))
-    if donor is not None:
+    if donor is not None and not gift.demo:  # a demo gift is checked as if it were the first
         before = (donor_total(election_id, group) - unresolved_flags(group)
                   + reserved(election_id, group, gift.reservation_ref))
         history = History(
@@ -147,7 +149,7 @@ def _decide(gift: GiftInput, enforce: bool, book: bool) -> GiftOutcome:
         campaign, kind=kind, amount_cents=gift.amount_cents, on=gift.on, method=gift.method,
         donor=donor, source_ref=gift.source_ref, receipt_number=gift.receipt_number,
         recorded_by_id=gift.recorded_by_id, reason=gift.reason,
-        rules=reasons_json(decision.reasons), details=gift.details)
+        rules=reasons_json(decision.reasons), details=gift.details, demo=gift.demo)
     if kind == "in_kind":
         # DON-18 (CE L52-12): an in-kind gift is a receipt and, for the same value, an
         # expense of the campaign; no money reaches the bank account.

@@ -28,7 +28,7 @@ def append_entry(campaign: Campaign, *, kind: str, amount_cents: int, on: date,
                  source_ref: str | None = None, receipt_number: str | None = None,
                  related: LedgerEntry | None = None, recorded_by_id: int | None = None,
                  reason: str = "", rules: list[dict[str, str]] | None = None,
-                 details: dict[str, Any] | None = None) -> LedgerEntry:
+                 details: dict[str, Any] | None = None, demo: bool = False) -> LedgerEntry:
     """Append one chained entry (the caller holds the locks; its transaction commits)."""
     require_transaction(db.session)
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
@@ -50,7 +50,8 @@ def append_entry(campaign: Campaign, *, kind: str, amount_cents: int, on: date,
         related_entry_seq=related.seq if related else None,
         recorded_by_id=recorded_by_id, recorded_at=utcnow().replace(microsecond=0),
         reason=reason, rules=rules or [], details=details or {},
-        cumulative_cents=cumulative + signed_amount(kind, amount_cents), prev_hash=prev_hash)
+        cumulative_cents=cumulative + (0 if demo else signed_amount(kind, amount_cents)),
+        prev_hash=prev_hash, demo=demo)
     entry.hash = entry_digest(entry.chained_fields(), prev_hash)
     db.session.add(entry)
     db.session.flush()

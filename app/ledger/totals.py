@@ -48,7 +48,8 @@ def donor_total(election_id: int, donor_ids: Iterable[int], year: int | None = N
     ids = list(donor_ids)
     rows = select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents)).where(
         LedgerEntry.election_id == election_id, LedgerEntry.donor_id.in_(ids),
-        LedgerEntry.kind.in_(DONOR_KINDS)).group_by(LedgerEntry.kind)
+        LedgerEntry.kind.in_(DONOR_KINDS), LedgerEntry.demo.is_(False)
+    ).group_by(LedgerEntry.kind)
     if year is not None:
         # PARTY-1 counts a calendar year's gifts: a refund or a reversal belongs to the year of
         # the entry it corrects (a December gift refunded in January lowers December's year).
@@ -116,5 +117,5 @@ def campaign_cash_total(campaign_id: int) -> int:
     """DON-5: cash gifts and collections the campaign has booked."""
     total = db.session.scalar(select(func.sum(LedgerEntry.amount_cents)).where(
         LedgerEntry.campaign_id == campaign_id, LedgerEntry.method.in_(CASH_METHODS),
-        LedgerEntry.kind.in_(("donation", "collection"))))
+        LedgerEntry.kind.in_(("donation", "collection")), LedgerEntry.demo.is_(False)))
     return int(total or 0)

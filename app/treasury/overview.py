@@ -37,6 +37,7 @@ class CampaignOverview:
     cash_cents: int
     cash_ceiling_cents: int | None
     reimbursement_cents: int | None
+    demo_gifts: int = 0  # demonstration payments: shown apart, never counted
     alerts: list[Alert] = field(default_factory=list)
 
     @property
@@ -72,7 +73,10 @@ def overview(campaign: Campaign) -> CampaignOverview:
         cap_cents=cap.cents if cap else None,
         cash_cents=campaign_cash_total(campaign.id),
         cash_ceiling_cents=cash_ceiling(cap) if cap else None,
-        reimbursement_cents=reimbursement_ceiling(cap) if cap else None)
+        reimbursement_cents=reimbursement_ceiling(cap) if cap else None,
+        demo_gifts=db.session.scalar(select(func.count(LedgerEntry.id)).where(
+            LedgerEntry.campaign_id == campaign.id, LedgerEntry.demo.is_(True),
+            LedgerEntry.kind == "donation")) or 0)
     result.alerts = _alerts(campaign, result, check.problem)
     return result
 

@@ -24,6 +24,14 @@ _IMG = re.compile(r"<img\s[^>]*>", re.I)
 _ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 
 
+def _clean_relative(rel: str) -> bool:
+    """A relative path of plain names: no empty, ``.`` or ``..`` segment, no backslash, no
+    control character."""
+    if not rel or rel.startswith("/") or "\\" in rel or any(ord(c) < 32 for c in rel):
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
 class ImageStore:
     """Original sizes and generated variants of a site's media folder."""
 
@@ -34,6 +42,8 @@ class ImageStore:
         self._lock = threading.Lock()
 
     def source(self, rel: str) -> Path | None:
+        if not _clean_relative(rel):
+            return None
         path = (self.media_root / rel).resolve()
         if self.media_root not in path.parents or not path.is_file():
             return None
@@ -72,7 +82,14 @@ class ImageStore:
         return urls
 
     def variant(self, width: int, rel_with_ext: str) -> Path | None:
-        """The generated file for ``/media/_img/<width>/<rel_with_ext>``, made if needed."""
+        """The generated file for ``/media/_img/<width>/<rel_with_ext>``, made if needed.
+
+        Only for a file of the media folder, at one of its declared widths: ``.`` and ``..``
+        segments, absolute paths and backslashes are refused, and the target must resolve
+        inside the cache (nothing is ever written elsewhere, and the set of files that can be
+        generated is bounded by the media folder)."""
+        if not _clean_relative(rel_with_ext):
+            return None
         stem, _, ext = rel_with_ext.rpartition(".")
         ext = ext.lower()
         original = next((f"{stem}.{e}" for e in (ext, "jpg", "jpeg", "png", "webp")
@@ -86,6 +103,9 @@ class ImageStore:
         source = self.source(original)
         assert source is not None
         target = self.cache_root / str(width) / rel_with_ext
+        cache = self.cache_root.resolve()
+        if cache not in target.resolve().parents:
+            return None
         if target.is_file() and target.stat().st_mtime_ns >= source.stat().st_mtime_ns:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)

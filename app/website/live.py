@@ -73,12 +73,15 @@ class LiveRenderers:
         self._entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def renderer(self, site: Site, base_url: str) -> SiteRenderer:
-        """The renderer of ``site`` reached at ``base_url`` (needs an application context)."""
+    def renderer(self, site: Site, request_base: str) -> SiteRenderer:
+        """The renderer of ``site`` (needs an application context). Canonical addresses, the
+        sitemap and the feed use the site's own ``base_url`` (site.toml); only a site without
+        one falls back to the address it was reached at (one of its declared host names)."""
         config = current_app.config
         max_age = float(config["ESTRADE_CONTENT_RECHECK_SECONDS"])
         content = site_content(Path(config["ESTRADE_CONTENT_DIR"]) / site.content_dir,
                                max_age=max_age)
+        base_url = content.config.base_url or request_base
         themes_dir = config["ESTRADE_THEMES_DIR"]
         theme_files = self.themes.current(themes_dir, site.theme, max_age)
         image_cache = Path(current_app.instance_path) / "cache" / "images" / site.slug

@@ -49,6 +49,7 @@ from app.website.routes import (
     page_path,
     site_routes,
 )
+from app.website.sandbox import page_data, plain
 from app.website.themes import (
     ThemeState,
     check_theme_settings,
@@ -126,6 +127,7 @@ class SiteRenderer:
         self.social = [{"name": k, "label": SOCIAL_LABELS.get(k, k.capitalize()), "url": v}
                        for k, v in config.social.items()]
         self.news = self.content.news()
+        self.site_data = plain(config)  # what templates know of the site: plain data only
 
     @cached_property
     def _theme_files(self) -> ThemeState:
@@ -189,9 +191,10 @@ class SiteRenderer:
 
     def _render_block(self, block: Block) -> str:
         if block.error:
-            return self.env.get_template("blocks/_error.html").render(block=block)
+            return self.env.get_template("blocks/_error.html").render(block=plain(block))
         return self.env.get_template(f"blocks/{block.name}.html").render(
-            block=block, settings=self.settings, presets=self.content.config.donation_presets)
+            block=plain(block), settings=self.settings,
+            presets=list(self.content.config.donation_presets))
 
     def csp(self, frame_hosts: tuple[str, ...] = (), form_origins: tuple[str, ...] = ()) -> str:
         frames = " ".join(f"https://{h}" for h in frame_hosts) or "'none'"
@@ -210,8 +213,8 @@ class SiteRenderer:
         csp = self.csp(frame_hosts, form_origins)
         image = page.image or self.settings.get("photo_accueil") or ""
         context = {
-            "site": self.content.config, "settings": self.settings, "menu": self.menu,
-            "social": self.social, "path": path, "page": page, "assets": "/_theme/",
+            "site": self.site_data, "settings": self.settings, "menu": self.menu,
+            "social": self.social, "path": path, "page": page_data(page), "assets": "/_theme/",
             "canonical": self.url(path), "og_image": self.url(f"/{image}") if image else "",
             "feed_url": FEED_PATH if self.news else "", "csp": csp,
             "content": Markup(content), "toc": Markup(toc), "latest_news": [], "news": [],
@@ -220,7 +223,7 @@ class SiteRenderer:
                              {"label": "Confidentialité", "url": f"/{PRIVACY_SLUG}/"}],
             "donation_legal": self.legal_html if needs_legal else Markup(""),
         }
-        context.update(extra)
+        context.update({key: plain(value) for key, value in extra.items()})
         html = self.env.get_template(template).render(**context)
         if needs_legal and LEGAL_BLOCK_MARKER not in html:
             # The theme left the DON-9 slot out: the app places the block itself.

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.core.publishing.theme_settings import (
     ContrastRule,
@@ -27,6 +26,7 @@ from app.core.publishing.theme_settings import (
     parse_contrast_rules,
     parse_specs,
 )
+from app.website.sandbox import ThemeSandbox
 
 BASE_THEME = "base"
 
@@ -161,14 +161,14 @@ def static_files(themes_dir: str, name: str) -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def theme_environment(themes_dir: str, name: str) -> ImmutableSandboxedEnvironment:
+def theme_environment(themes_dir: str, name: str) -> ThemeSandbox:
     theme = load_theme(themes_dir, name)
     # "page.html" resolves in the theme, then in base; "base/page.html" is always base's, so a
     # theme can extend the template it overrides.
     base = Path(themes_dir) / BASE_THEME / "templates"
     loader = ChoiceLoader([*(FileSystemLoader(str(p / "templates")) for p in theme.search_path),
                            PrefixLoader({BASE_THEME: FileSystemLoader(str(base))})])
-    env = ImmutableSandboxedEnvironment(
+    env = ThemeSandbox(
         loader=loader,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,

@@ -42,8 +42,8 @@ SECURITY_HEADERS = {
 
 def current_site() -> Site:
     site = g.get("site") or site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
-    if site is None:
-        abort(503, "Aucun site n'est configuré : lancez « estrade init ».")
+    if site is None:  # a host name no site declares (and no default site named)
+        abort(404)
     return site
 
 

@@ -57,14 +57,23 @@ def who(nom: str = "Dupont", prenom: str = "Marianne", **extra: Any) -> DonorIde
 
 
 def new_donation(amount_cents: int, identity: DonorIdentity | None = None, *,
-                 monthly: bool = False, source: str | None = "tract-marche") -> Donation:
-    """A pending donation reserved through the real pre-payment check."""
+                 monthly: bool = False, source: str | None = "tract-marche",
+                 demo: bool = False) -> Donation:
+    """A pending donation reserved through the real pre-payment check (``demo``: made in
+    demonstration mode, as /don marks it)."""
     identity = identity or who()
-    reservation = tx(reserve, demo_site(), DonationRequest(
-        identity=identity, amount_cents=amount_cents, monthly=monthly, email=identity.email,
-        source=source, newsletter=False,
-        attestations={"atteste_personne_physique": "2026-11-28T10:00:00+00:00"},
-        client_ip="127.0.0.1"))
+
+    def reserve_it() -> Any:
+        reservation = reserve(demo_site(), DonationRequest(
+            identity=identity, amount_cents=amount_cents, monthly=monthly,
+            email=identity.email, source=source, newsletter=False,
+            attestations={"atteste_personne_physique": "2026-11-28T10:00:00+00:00"},
+            client_ip="127.0.0.1"))
+        if reservation.donation is not None:
+            reservation.donation.demo = demo
+        return reservation
+
+    reservation = tx(reserve_it)
     assert reservation.donation is not None, reservation.message
     return reservation.donation
 

@@ -36,5 +36,10 @@ def test_site_chosen_by_host_name(client, demo_site, tmp_path, app) -> None:
     assert site.host_names == ["autre.example"]
     on_other = client.get("/", headers={"Host": "autre.example"})
     assert "Bonjour Autre" in on_other.get_data(as_text=True)
+    # A name no site declares gets 404: no site answers for a name it does not own.
+    assert client.get("/", headers={"Host": "unknown.example"}).status_code == 404
+    assert client.get("/don", headers={"Host": "unknown.example"}).status_code == 404
+    # Unless the installation explicitly names a default site.
+    app.config["ESTRADE_DEFAULT_SITE"] = "demo"
     on_default = client.get("/", headers={"Host": "unknown.example"})
     assert "Saint-Aubin" in on_default.get_data(as_text=True)

@@ -25,7 +25,8 @@ def test_public_pages_are_strict_and_cookie_free(client, demo_site, url: str) ->
     assert "default-src 'self'" in csp and "'unsafe-inline'" not in csp
     html = response.get_data(as_text=True)
     assert '<html lang="fr">' in html and "<script>" not in html
-    assert '<link rel="canonical" href="http://localhost' in html
+    # Canonical addresses come from site.toml's base_url, never from the Host header.
+    assert '<link rel="canonical" href="http://127.0.0.1:5000/' in html
     assert 'property="og:title"' in html and 'name="twitter:card"' in html
     assert response.headers["ETag"] and response.headers["Last-Modified"]
 
@@ -60,8 +61,8 @@ def test_feed_sitemap_robots_and_404(client, demo_site) -> None:
     assert feed.mimetype == "application/atom+xml"
     assert "Réunion publique sur la navette" in feed.get_data(as_text=True)
     sitemap = client.get("/sitemap.xml").get_data(as_text=True)
-    assert "<loc>http://localhost/programme/ecologie/</loc>" in sitemap
-    assert "Sitemap: http://localhost/sitemap.xml" in client.get("/robots.txt").get_data(
+    assert "<loc>http://127.0.0.1:5000/programme/ecologie/</loc>" in sitemap
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in client.get("/robots.txt").get_data(
         as_text=True)
     missing = client.get("/nulle-part/")
     assert missing.status_code == 404 and "site-header" in missing.get_data(as_text=True)

@@ -68,12 +68,18 @@ def test_a_second_view_reuses_the_renderer(client, own_site, built, monkeypatch)
         client.get(url)
     assert len(built) == 1 and len(used) == 5
     assert all(renderer is built[0] for renderer in used)
-    # Another address of the same site gets its own: canonical links are absolute.
+    # Canonical links come from site.toml's base_url, whatever declared name was used.
+    html = client.get("/programme/", base_url="http://127.0.0.1").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://127.0.0.1:5000/programme/">' in html
+    assert len(built) == 1 and used[-1] is built[0]
+    # A site without base_url: each declared name it is reached at gets its own renderer.
+    toml = own_site[0] / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'base_url = "http://127.0.0.1:5000"\n', ""), encoding="utf-8")
     html = client.get("/programme/", base_url="http://127.0.0.1").get_data(as_text=True)
     assert '<link rel="canonical" href="http://127.0.0.1/programme/">' in html
-    assert len(built) == 2 and used[-1] is built[1]
     client.get("/programme/")
-    assert len(built) == 2 and used[-1] is built[0]
+    assert len(built) == 3 and used[-1] is built[2] and used[-2] is built[1]
 
 
 def test_an_edited_page_shows_on_the_next_view(client, own_site, built) -> None:
@@ -175,6 +181,9 @@ def test_a_page_view_never_walks_the_media_folder(client, own_site, monkeypatch)
 
 
 def test_the_cache_stays_bounded(app, own_site) -> None:
+    toml = own_site[0] / "site.toml"  # without base_url, each address is a renderer
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'base_url = "http://127.0.0.1:5000"\n', ""), encoding="utf-8")
     cache = LiveRenderers(max_entries=2)
     with app.test_request_context("/"):
         from app.website.views import current_site

@@ -20,8 +20,11 @@ GENESIS = "0" * 64
 CHAINED_FIELDS: tuple[str, ...] = (
     "campaign_id", "seq", "kind", "amount_cents", "on", "method", "donor_id", "donor_snapshot",
     "source_ref", "receipt_number", "related_entry_seq", "recorded_by_id", "recorded_at",
-    "reason", "rules", "details", "cumulative_cents",
+    "reason", "rules", "details", "cumulative_cents", "demo",
 )  # fmt: skip
+#: Fields added after entries were first written: covered only when set, so the digests of
+#: entries written before them stay what they were.
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"demo"})
 
 
 def _plain(value: Any) -> Any:
@@ -33,7 +36,8 @@ def _plain(value: Any) -> Any:
 
 
 def canonical(fields: Mapping[str, Any]) -> str:
-    data = {name: _plain(fields.get(name)) for name in CHAINED_FIELDS}
+    data = {name: _plain(fields.get(name)) for name in CHAINED_FIELDS
+            if name not in OPTIONAL_FIELDS or fields.get(name)}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -77,7 +81,8 @@ def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainProblem | None:
         if entry["prev_hash"] != prev:
             return ChainProblem(seq, f"écriture n° {seq} : chaînage rompu (empreinte précédente "
                                      "différente)")
-        running += signed_amount(entry["kind"], entry["amount_cents"])
+        if not entry.get("demo"):  # a demonstration payment moves no money
+            running += signed_amount(entry["kind"], entry["amount_cents"])
         if entry["cumulative_cents"] != running:
             return ChainProblem(seq, f"écriture n° {seq} : total cumulé {entry['cumulative_cents']}"
                                      f" au lieu de {running} centimes")

@@ -6,7 +6,10 @@ Without any Stripe setting (``make run`` on a fresh machine) the donation page o
 ``checkout.session.completed`` event Stripe would send, and hands it to the very function
 ``POST /stripe/webhook`` uses; the handler's questions to "Stripe" are answered by
 :class:`DemoGateway` from the donation rows (fake ``pi_demo_`` / ``ch_demo_`` / ``txn_demo_``
-ids, no fee). The mode can never be active when any Stripe key is configured.
+ids, no fee). The mode is off unless ESTRADE_DEMO_PAYMENTS is set (``estrade init`` sets it for
+a local install), never active when a Stripe key is configured, and only offered to visitors on
+this machine: on a public host name the site says online payment is not available. Demo gifts
+are marked in the ledger and never count in totals, caps or filed exports.
 """
 
 from __future__ import annotations
@@ -18,22 +21,43 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.config import STRIPE_SETTINGS
 from app.donations.models import Donation
 from app.donations.stripe.gateway import StripeGateway, demo_webhook_secret
 from app.donations.stripe.signing import build_event
 from app.extensions import db
 
-STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 DEMO_LABEL = "Mode démonstration — aucun paiement réel"
+#: Host names of this machine: the only ones a demonstration payment is offered to.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
 class DemoModeError(RuntimeError):
-    """A demonstration payment was asked for while Stripe is configured."""
+    """A demonstration payment was asked for while the mode is off (not enabled, Stripe keys
+    set, or a visitor on a public host name)."""
 
 
 def demo_mode(config: Mapping[str, Any]) -> bool:
-    """True only when no Stripe key at all is set."""
-    return not any(str(config.get(key) or "").strip() for key in STRIPE_KEYS)
+    """The installation allows demonstration payments: ESTRADE_DEMO_PAYMENTS is on and no
+    Stripe key is set (a Stripe key always wins). Fail closed: off by default."""
+    if not bool(config.get("ESTRADE_DEMO_PAYMENTS")):
+        return False
+    return not any(str(config.get(key) or "").strip() for key in STRIPE_SETTINGS)
+
+
+def is_local_host(host: str) -> bool:
+    """``localhost:5000``, ``127.0.0.1``, ``[::1]:8080`` → True; any other name → False."""
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[: name.find("]") + 1]
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    return name.rstrip(".") in LOCAL_HOSTS
+
+
+def demo_for(config: Mapping[str, Any], host: str) -> bool:
+    """Demonstration payments for this request: enabled, no Stripe, and a local visitor."""
+    return demo_mode(config) and is_local_host(host)
 
 
 def _donation_id(object_id: str, prefix: str) -> str:

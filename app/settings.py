@@ -1,0 +1,96 @@
+"""Every setting of Estrade, declared once: key, default, help, environment variable, type.
+
+``app.config`` reads them; ``scripts/settings_doc.py`` writes the table of
+``docs/configuration.md`` and ``instance/config.example.py`` from them (``tests/test_docs.py``
+fails when either is not what the declarations give).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting that cannot work: the app refuses to start, in French."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+    env: str | None = None  # environment variable overriding the value
+    kind: type = str
+    #: What the docs show as the default when the value itself says nothing useful.
+    shown_default: str = ""
+    #: A value for instance/config.example.py (Python source); default: the default's repr.
+    example: str = ""
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. At least 32 random characters; "
+            "`estrade init` writes one. A missing, short or example key is refused outside "
+            "`estrade run`.", "ESTRADE_SECRET_KEY", shown_default="random, written by "
+            "`estrade init`", example='"change-me"'),
+    Setting("SQLALCHEMY_DATABASE_URI", None, "Database URL: SQLite, or PostgreSQL with "
+            "`postgresql+psycopg://`.", "ESTRADE_DATABASE_URL",
+            shown_default="`sqlite:///instance/estrade.sqlite`",
+            example='"postgresql+psycopg://estrade@127.0.0.1:5432/estrade"'),
+    Setting("ESTRADE_CONTENT_DIR", str(PROJECT_ROOT / "content"),
+            "Folder holding one sub-folder of Markdown content per site.", "ESTRADE_CONTENT_DIR",
+            shown_default="`content/`", example='"/srv/estrade/content"'),
+    Setting("ESTRADE_THEMES_DIR", str(PROJECT_ROOT / "themes"), "Folder holding the themes.",
+            "ESTRADE_THEMES_DIR", shown_default="`themes/`", example='"/srv/estrade/themes"'),
+    Setting("ESTRADE_CONTENT_RECHECK_SECONDS", 1.0,
+            "Live site: how long a site's pages are served before its folder is checked for "
+            "changes again (0: on every request; costs a file scan, long on large sites).",
+            "ESTRADE_CONTENT_RECHECK_SECONDS", float),
+    Setting("ESTRADE_DEFAULT_SITE", "",
+            "Slug of a site served for host names that no site declares. Empty (the default): "
+            "such a request gets 404, so a site never answers for a name it does not own.",
+            "ESTRADE_DEFAULT_SITE", example='"demo"'),
+    Setting("BABEL_DEFAULT_LOCALE", "fr", "Default interface language (fr or en).",
+            "ESTRADE_LOCALE"),
+    Setting("ESTRADE_LANGUAGES", "fr,en", "Interface languages offered, comma separated.",
+            "ESTRADE_LANGUAGES"),
+    Setting("ESTRADE_DONATE_URL", "",
+            "Absolute URL of the live app's /don used by static exports (empty: same site).",
+            "ESTRADE_DONATE_URL", example='"https://dons.example.fr/don"'),
+    Setting("STRIPE_SECRET_KEY", "", "Stripe secret key (sk_…). Set it with "
+            "STRIPE_WEBHOOK_SECRET, or leave both empty (no online payment, or the local "
+            "demonstration): a partial Stripe configuration refuses to start, naming the "
+            "missing key.", "STRIPE_SECRET_KEY"),
+    Setting("STRIPE_PUBLISHABLE_KEY", "", "Stripe publishable key (pk_…); optional, unused by "
+            "Checkout.", "STRIPE_PUBLISHABLE_KEY"),
+    Setting("STRIPE_WEBHOOK_SECRET", "", "Signing secret of the Stripe webhook endpoint (whsec_…).",
+            "STRIPE_WEBHOOK_SECRET"),
+    Setting("ESTRADE_DEMO_PAYMENTS", False,
+            "Demonstration payments for a local trial (nothing is paid; the gifts are marked and "
+            "never count in totals, caps or filed exports). Only without Stripe keys, and only "
+            "for visitors on this machine (localhost, 127.0.0.1): never on a public host name. "
+            "`estrade init` turns it on when it writes a new instance/config.py.",
+            "ESTRADE_DEMO_PAYMENTS", bool),
+    Setting("STRIPE_API_BASE", "", "Alternative Stripe API base URL (a local server in tests).",
+            "STRIPE_API_BASE"),
+    Setting("ESTRADE_MAIL_SERVER", "", "SMTP host for outgoing mail (empty: mail is only logged).",
+            "ESTRADE_MAIL_SERVER", example='"127.0.0.1"'),
+    Setting("ESTRADE_MAIL_PORT", 25, "SMTP port.", "ESTRADE_MAIL_PORT", int),
+    Setting("ESTRADE_MAIL_SENDER", "Estrade <no-reply@localhost>", "From address of e-mails.",
+            "ESTRADE_MAIL_SENDER", example='"Campagne <no-reply@example.fr>"'),
+    Setting("ESTRADE_PROXY_COUNT", 0,
+            "Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For, -Proto, "
+            "-Host and -Port headers are trusted (Werkzeug's ProxyFix). 0: none trusted. Needed "
+            "behind a TLS proxy for HSTS and Secure cookies; never set it without a proxy.",
+            "ESTRADE_PROXY_COUNT", int, example="1"),
+    Setting("ESTRADE_MAX_BODY_BYTES", 1_048_576,
+            "Largest request body accepted (bytes); a larger one gets 413 before it is read. "
+            "Routes that take files (media uploads) declare their own limit.",
+            "ESTRADE_MAX_BODY_BYTES", int),
+    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (it is "
+            "also sent so whenever a request arrives over HTTPS).",
+            "ESTRADE_SESSION_COOKIE_SECURE", bool, example="True"),
+)
