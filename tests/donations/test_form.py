@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from datetime import date
 
 from sqlalchemy import func, select
