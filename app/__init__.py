@@ -11,7 +11,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from app.config import PROJECT_ROOT, load_config
-from app.extensions import babel, csrf, db, login_manager
+from app.extensions import babel, csrf, db, limiter, login_manager
 
 __version__ = "0.1.0"
 
@@ -51,6 +51,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["ESTRADE_RATELIMIT_STORAGE_URL"])
+    limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))

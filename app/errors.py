@@ -16,6 +16,13 @@ def init_app(app: Flask) -> None:
                     "recommencez : rien n'a été enregistré.")
         return render_template("error.html", code=400, message=message), 400
 
+    @app.errorhandler(429)
+    def too_many(error: Exception) -> Any:
+        message = _("Trop de tentatives en peu de temps : attendez quelques minutes avant de "
+                    "recommencer. Rien n'a été enregistré.")
+        response = render_template("error.html", code=429, message=message), 429
+        return response
+
     @app.errorhandler(403)
     def forbidden(error: Exception) -> Any:
         message = _("Votre rôle ne permet pas d'accéder à cette page.")

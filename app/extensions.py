@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -34,3 +36,6 @@ else:
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+#: Rate limits (login, /don): counters in memory by default, in Redis when configured
+#: (ESTRADE_RATELIMIT_STORAGE_URL). Each route declares its own limits.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

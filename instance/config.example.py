@@ -59,5 +59,8 @@
 # Largest request body accepted (bytes); a larger one gets 413 before it is read. Routes that take files (media uploads) declare their own limit. [ESTRADE_MAX_BODY_BYTES]
 # ESTRADE_MAX_BODY_BYTES = 1048576
 
+# Where rate-limit counters live (login attempts, donation forms): memory:// keeps them in each process (under gunicorn, each worker counts apart); redis://127.0.0.1:6379/0 shares them between every worker and server (needs `pip install redis`). [ESTRADE_RATELIMIT_STORAGE_URL]
+# ESTRADE_RATELIMIT_STORAGE_URL = "redis://127.0.0.1:6379/0"
+
 # Send the session cookie over HTTPS only (it is also sent so whenever a request arrives over HTTPS). [ESTRADE_SESSION_COOKIE_SECURE]
 # SESSION_COOKIE_SECURE = True
