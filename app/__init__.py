@@ -58,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
 
     # Import models so Alembic and relationships see every table.
-    from app import audit, dbutil  # noqa: F401
+    from app import audit, dbutil, mail  # noqa: F401
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
     from app.campaigns import models as _campaigns  # noqa: F401

@@ -57,6 +57,9 @@ def load_config(app: Any, overrides: dict[str, Any] | None = None) -> None:
     if overrides:
         app.config.update(overrides)
     check_stripe(app.config)
+    if str(app.config.get("ESTRADE_MAIL_SECURITY") or "none") not in ("none", "starttls", "tls"):
+        raise ConfigError("ESTRADE_MAIL_SECURITY doit valoir starttls, tls ou none (et non "
+                          f"« {app.config.get('ESTRADE_MAIL_SECURITY')} »).")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "estrade.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"

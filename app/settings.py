@@ -78,7 +78,16 @@ SETTINGS: tuple[Setting, ...] = (
             "STRIPE_API_BASE"),
     Setting("ESTRADE_MAIL_SERVER", "", "SMTP host for outgoing mail (empty: mail is only logged).",
             "ESTRADE_MAIL_SERVER", example='"127.0.0.1"'),
-    Setting("ESTRADE_MAIL_PORT", 25, "SMTP port.", "ESTRADE_MAIL_PORT", int),
+    Setting("ESTRADE_MAIL_PORT", 25, "SMTP port (587 with starttls, 465 with tls).",
+            "ESTRADE_MAIL_PORT", int, example="587"),
+    Setting("ESTRADE_MAIL_SECURITY", "none",
+            "How the SMTP connection is protected: starttls (port 587), tls (implicit TLS, "
+            "port 465) or none (a relay on this machine only). The server's certificate is "
+            "checked.", "ESTRADE_MAIL_SECURITY", example='"starttls"'),
+    Setting("ESTRADE_MAIL_USERNAME", "", "SMTP user name (empty: no authentication).",
+            "ESTRADE_MAIL_USERNAME", example='"campagne@example.fr"'),
+    Setting("ESTRADE_MAIL_PASSWORD", "", "SMTP password.", "ESTRADE_MAIL_PASSWORD",
+            example='"…"'),
     Setting("ESTRADE_MAIL_SENDER", "Estrade <no-reply@localhost>", "From address of e-mails.",
             "ESTRADE_MAIL_SENDER", example='"Campagne <no-reply@example.fr>"'),
     Setting("ESTRADE_PROXY_COUNT", 0,

@@ -47,8 +47,17 @@
 # SMTP host for outgoing mail (empty: mail is only logged). [ESTRADE_MAIL_SERVER]
 # ESTRADE_MAIL_SERVER = "127.0.0.1"
 
-# SMTP port. [ESTRADE_MAIL_PORT]
-# ESTRADE_MAIL_PORT = 25
+# SMTP port (587 with starttls, 465 with tls). [ESTRADE_MAIL_PORT]
+# ESTRADE_MAIL_PORT = 587
+
+# How the SMTP connection is protected: starttls (port 587), tls (implicit TLS, port 465) or none (a relay on this machine only). The server's certificate is checked. [ESTRADE_MAIL_SECURITY]
+# ESTRADE_MAIL_SECURITY = "starttls"
+
+# SMTP user name (empty: no authentication). [ESTRADE_MAIL_USERNAME]
+# ESTRADE_MAIL_USERNAME = "campagne@example.fr"
+
+# SMTP password. [ESTRADE_MAIL_PASSWORD]
+# ESTRADE_MAIL_PASSWORD = "…"
 
 # From address of e-mails. [ESTRADE_MAIL_SENDER]
 # ESTRADE_MAIL_SENDER = "Campagne <no-reply@example.fr>"

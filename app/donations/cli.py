@@ -73,8 +73,7 @@ def mail_cli() -> None:
 @with_appcontext
 def send_command(limit: int) -> None:
     """Envoie (ou réessaie) les courriels en attente par SMTP (ESTRADE_MAIL_SERVER)."""
-    from app.donations.mail import MAX_ATTEMPTS, send_pending
-    from app.donations.models import OutgoingMail
+    from app.mail import MAX_ATTEMPTS, OutgoingMail, send_pending
 
     sent, failed = send_pending(limit=limit)
     left = db.session.scalar(select(func.count(OutgoingMail.id)).where(

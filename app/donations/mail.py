@@ -1,37 +1,24 @@
-"""Confirmation e-mails (French, plain text and HTML) through an SMTP queue.
-
-A mail is queued (``OutgoingMail``) in the very transaction that books the gift and sent after
-commit; a failure is only recorded (attempts, last error) and retried by ``estrade mail
-send``: a mail problem never loses a donation. Without ``ESTRADE_MAIL_SERVER`` mail is only
-logged and marked sent.
-"""
+"""Donation confirmation e-mails (French, plain text and HTML), queued with :mod:`app.mail`
+in the very transaction that books the gift and sent after commit."""
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from collections.abc import Iterable
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
-from flask import current_app
 from jinja2 import Environment
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.campaigns.mentions import legal_text, mentions_for
 from app.campaigns.models import Campaign
 from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
 from app.core.finance.periods import format_date
-from app.dbutil import transaction
-from app.donations.models import Donation, OutgoingMail
+from app.donations.models import Donation
 from app.extensions import db
 from app.ledger.models import LedgerEntry
-from app.timeutil import utcnow
+from app.mail import OutgoingMail, queue
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 10
-SMTP_TIMEOUT_SECONDS = 10
 DEMO_LABEL = "Mode démonstration — aucun paiement réel"
 
 _HTML = Environment(autoescape=True).from_string("""<!doctype html>
@@ -132,74 +119,4 @@ def queue_confirmation(donation: Donation, entry_id: int, charge_id: str) -> str
     assert entry is not None
     subject, text, html = compose(donation, entry,
                                   demo=donation.demo or charge_id.startswith("ch_demo_"))
-    db.session.add(OutgoingMail(key=key, to=donation.email, subject=subject, text=text,
-                                html=html))
-    db.session.flush()
-    return key
-
-
-def _message(mail: OutgoingMail, sender: str) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = mail.subject
-    message["From"] = sender
-    message["To"] = mail.to
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(idstring=mail.key.replace(":", "-"))
-    message["Content-Language"] = "fr"
-    message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
-    return message
-
-
-def deliver(mail: OutgoingMail) -> None:
-    """Send one mail now (raises ``smtplib.SMTPException`` / ``OSError`` on failure)."""
-    config = current_app.config
-    server = str(config.get("ESTRADE_MAIL_SERVER") or "")
-    message = _message(mail, str(config.get("ESTRADE_MAIL_SENDER")))
-    if not server:
-        log.info("mail not sent (no ESTRADE_MAIL_SERVER): to=%s subject=%s", mail.to,
-                 mail.subject)
-        return
-    with smtplib.SMTP(server, int(config.get("ESTRADE_MAIL_PORT") or 25),
-                      timeout=SMTP_TIMEOUT_SECONDS) as smtp:
-        smtp.send_message(message)
-
-
-def send_pending(limit: int = 50, keys: Iterable[str] | None = None) -> tuple[int, int]:
-    """Send queued mail (oldest first); returns (sent, failed). Each mail is claimed first,
-    so two senders never send the same one; a failure is recorded for the next attempt."""
-    query = (select(OutgoingMail.id, OutgoingMail.attempts)
-             .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
-             .order_by(OutgoingMail.id).limit(limit))
-    if keys is not None:
-        wanted = list(keys)
-        if not wanted:
-            return 0, 0
-        query = query.where(OutgoingMail.key.in_(wanted))
-    rows = db.session.execute(query).all()
-    db.session.commit()
-    sent = failed = 0
-    for mail_id, attempts in rows:
-        with transaction():
-            claimed = db.session.execute(  # type: ignore[attr-defined]
-                update(OutgoingMail).where(OutgoingMail.id == mail_id,
-                                           OutgoingMail.sent_at.is_(None),
-                                           OutgoingMail.attempts == attempts)
-                .values(attempts=attempts + 1)).rowcount
-        if not claimed:
-            continue
-        mail = db.session.get(OutgoingMail, mail_id)
-        assert mail is not None
-        try:
-            deliver(mail)
-        except (smtplib.SMTPException, OSError) as exc:
-            failed += 1
-            log.warning("mail %s not sent (attempt %s): %s", mail.key, attempts + 1, exc)
-            with transaction():
-                mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        else:
-            sent += 1
-            with transaction():
-                mail.sent_at = utcnow()
-                mail.last_error = None
-    return sent, failed
+    return queue(key, donation.email, subject, text, html)

@@ -1,5 +1,4 @@
-"""Online donations before and after payment, Stripe events seen, refunds awaiting approval,
-and the outgoing mail queue."""
+"""Online donations before and after payment, Stripe events seen, refunds awaiting approval."""
 
 from __future__ import annotations
 
@@ -97,22 +96,4 @@ class RefundRequest(Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None]
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
-    last_error: Mapped[str | None] = mapped_column(Text)
-
-
-class OutgoingMail(Model):
-    """Mail is queued in the transaction that decides it and sent after commit, with retries:
-    a mail failure never loses a donation."""
-
-    __tablename__ = "outgoing_mail"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), unique=True)  # e.g. receipt:<donation id>
-    to: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(255))
-    text: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0)
-    sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -134,7 +134,7 @@ def send_queued_mail(keys: tuple[str, ...]) -> None:
     """Try the mails ``keys`` now; a failure leaves them queued for ``estrade mail send``."""
     if not keys:
         return
-    from app.donations.mail import send_pending
+    from app.mail import send_pending
 
     try:
         send_pending(keys=keys)

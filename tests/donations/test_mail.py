@@ -17,10 +17,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app.donations.mail import SMTP_TIMEOUT_SECONDS, compose
-from app.donations.models import OutgoingMail
+from app.donations.mail import compose
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
+from app.mail import SMTP_TIMEOUT_SECONDS, OutgoingMail
 from tests.browser.conftest import LiveServer
 from tests.donations.test_webhook_support import (
     SignedEvent,

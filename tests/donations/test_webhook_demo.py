@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from app.donations.demo_payment import simulate_payment
-from app.donations.models import OutgoingMail
 from app.donations.stripe import open_gateway
 from app.donations.stripe.demo import DemoGateway, DemoModeError
 from app.donations.stripe.gateway import demo_webhook_secret
 from app.donations.stripe.signing import build_event, sign_payload
 from app.extensions import db
+from app.mail import OutgoingMail
 from tests.donations.test_webhook_support import (
     build_app,
     entries,

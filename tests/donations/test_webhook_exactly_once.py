@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app.donations import mail
-from app.donations.models import Donation, OutgoingMail, StripeEvent
+from app.donations.models import Donation, StripeEvent
 from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of, id_of
 from app.extensions import db
+from app.mail import OutgoingMail
 from tests.donations.test_webhook_support import (
     SignedEvent,
     completed,

@@ -26,7 +26,7 @@ def _state() -> tuple[int, int, int]:
     db.session.rollback()
     from sqlalchemy import func, select
 
-    from app.donations.models import OutgoingMail
+    from app.mail import OutgoingMail
 
     mails = db.session.scalar(select(func.count()).select_from(OutgoingMail)) or 0
     return event_count(), len(entries()), mails
