@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from app.website.watch import relevant
-from tests.site.helpers import ROOT
+from tests.support.paths import ROOT
 
 ESTRADE = [sys.executable, "-c", "from app.cli import main; main()"]
 
