@@ -7,10 +7,8 @@ running the Alembic migrations, never by ``create_all``.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +17,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from app import create_app
 from app.extensions import db
+from tests.factories import DONATION_DAY, create_user
+from tests.support.app import AuthActions, inside, make_app
+from tests.support.database import BACKENDS, POSTGRES_URL, migrate, truncate_all
 
 pytest_plugins = ["tests.support.stripe_fixtures"]
-
-POSTGRES_URL = os.environ.get("ESTRADE_TEST_POSTGRES_URL", "")
-BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-PASSWORD = "correct-horse-battery-staple"
-
-
-def _migrate(url: str, instance: Path) -> None:
-    from app.schema import upgrade_database
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
-                      "SECRET_KEY": "migrate"})
-    with app.app_context():
-        upgrade_database(app)
-        db.engine.dispose()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -59,7 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
     path = folder / "template.sqlite"
-    _migrate(f"sqlite:///{path}", folder)
+    migrate(f"sqlite:///{path}", folder)
     return path
 
 
@@ -70,16 +56,8 @@ def postgres_ready(tmp_path_factory: pytest.TempPathFactory) -> str:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
-    _migrate(POSTGRES_URL, tmp_path_factory.mktemp("pg-instance"))
+    migrate(POSTGRES_URL, tmp_path_factory.mktemp("pg-instance"))
     return POSTGRES_URL
-
-
-def _truncate_all(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = [t.name for t in db.metadata.sorted_tables]
-        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -89,34 +67,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_ready")
-    _truncate_all(url)
+    truncate_all(url)
     return url
-
-
-def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-secret",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "WTF_CSRF_ENABLED": False,
-        # Tests edit content and look at once; the throttled re-check has its own test.
-        "ESTRADE_CONTENT_RECHECK_SECONDS": 0,
-        # As `estrade init` writes it for a local install (tests/donations/test_demo_mode.py
-        # checks it is off otherwise).
-        "ESTRADE_DEMO_PAYMENTS": True,
-    }
-    config.update(overrides)
-    return create_app(config)
-
-
-@contextmanager
-def inside(application: Flask) -> Iterator[Flask]:
-    """``application``'s context for one test; its session and connections end with it."""
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -135,51 +87,11 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-_HASHES: dict[str, str] = {}
-
-
-def password_hash(password: str) -> str:
-    """scrypt costs ~50 ms a hash: each test password is hashed once per session."""
-    if password not in _HASHES:
-        from werkzeug.security import generate_password_hash
-
-        _HASHES[password] = generate_password_hash(password, method="scrypt")
-    return _HASHES[password]
-
-
-def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True,
-                sites: list[Any] | None = None) -> Any:
-    """A staff account. ``role`` "admin" is the installation administrator; any other role
-    (editor, treasurer, site_admin) is held on ``sites`` (default: every site that exists)."""
-    from app.accounts.models import Membership, User
-    from app.campaigns.models import Site
-
-    user = User(email=email, is_admin=role == "admin", active=active,
-                password_hash=password_hash(password))
-    if role != "admin":
-        for site in sites if sites is not None else db.session.scalars(sa.select(Site)):
-            user.memberships.append(Membership(site_id=site.id, role=role))
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
 @pytest.fixture
 def users(app: Flask, demo_site: Any) -> dict[str, Any]:
     """The installation admin, and an editor and a treasurer of the demo site."""
     return {role: create_user(f"{role}@example.org", role)
             for role in ("admin", "editor", "treasurer")}
-
-
-class AuthActions:
-    def __init__(self, client: FlaskClient) -> None:
-        self._client = client
-
-    def login(self, email: str = "admin@example.org", password: str = PASSWORD) -> Any:
-        return self._client.post("/admin/login", data={"email": email, "password": password})
-
-    def logout(self) -> Any:
-        return self._client.post("/admin/logout")
 
 
 @pytest.fixture
@@ -196,10 +108,6 @@ def demo_site(app: Flask) -> Any:
     from app.campaigns.models import Site
 
     return db.session.scalar(sa.select(Site).where(Site.slug == "demo"))
-
-
-#: Inside the demo campaign's collection window (2026-10-01 → 2027-05-21).
-DONATION_DAY = __import__("datetime").datetime(2026, 11, 28, 10, 0)
 
 
 @pytest.fixture

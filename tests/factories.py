@@ -3,10 +3,25 @@ other: what two of them need lives here or in ``tests/support/``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
+from markupsafe import Markup
+
 from app.dbutil import transaction
+from app.donations.models import Donation
+from app.donations.service import DonationRequest, reserve
+from app.extensions import db
+from app.ledger.gifts import DonorIdentity
+from app.website.images import ImageStore
+from app.website.legal_pages import CampaignInfo
+from app.website.render import RenderOptions, SiteRenderer
+from app.website.repository import site_content
+from app.website.themes import ThemeState
+from tests.support.paths import THEMES
 
 T = TypeVar("T")
 
@@ -15,3 +30,138 @@ def tx(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one ledger or account action in its own transaction, as a view or a command does."""
     with transaction():
         return action(*args, **kwargs)
+
+
+# -- staff accounts ------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery-staple"
+_HASHES: dict[str, str] = {}
+
+
+def password_hash(password: str) -> str:
+    """scrypt costs ~50 ms a hash: each test password is hashed once per session."""
+    if password not in _HASHES:
+        from werkzeug.security import generate_password_hash
+
+        _HASHES[password] = generate_password_hash(password, method="scrypt")
+    return _HASHES[password]
+
+
+def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True,
+                sites: list[Any] | None = None) -> Any:
+    """A staff account. ``role`` "admin" is the installation administrator; any other role
+    (editor, treasurer, site_admin) is held on ``sites`` (default: every site that exists)."""
+    from app.accounts.models import Membership, User
+    from app.campaigns.models import Site
+
+    user = User(email=email, is_admin=role == "admin", active=active,
+                password_hash=password_hash(password))
+    if role != "admin":
+        for site in sites if sites is not None else db.session.scalars(sa.select(Site)):
+            user.memberships.append(Membership(site_id=site.id, role=role))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+# -- donors and gifts ----------------------------------------------------------------------
+
+IN_WINDOW = dt.date(2026, 11, 15)  # demo campaign: collection from 2026-10-01 to 2027-05-21
+
+#: Inside the demo campaign's collection window (2026-10-01 → 2027-05-21).
+DONATION_DAY = dt.datetime(2026, 11, 28, 10, 0)
+
+
+def identity(nom: str = "Martin", prenom: str = "Alice", **extra: Any) -> DonorIdentity:
+    """A donor's R39-1 identity, without an e-mail (as a cheque brings it)."""
+    fields = {"civilite": "Mme", "adresse": "3 rue des Lilas", "code_postal": "72000",
+              "commune": "Le Mans", "pays": "France", "nationalite": "française"}
+    fields.update(extra)
+    return DonorIdentity(nom=nom, prenom=prenom, **fields)
+
+
+def who(nom: str = "Dupont", prenom: str = "Marianne", **extra: Any) -> DonorIdentity:
+    """An online donor's identity, with an e-mail made from the name."""
+    fields = {"civilite": "Mme", "adresse": "1 rue de la Paix", "code_postal": "72000",
+              "commune": "Le Mans", "pays": "France", "nationalite": "française",
+              "email": f"{prenom.lower()}.{nom.lower()}@example.org"}
+    fields.update(extra)
+    return DonorIdentity(nom=nom, prenom=prenom, **fields)
+
+
+#: A complete, valid /don form.
+DONATION_FORM = {
+    "montant": "autre", "montant_libre": "200", "frequence": "unique", "civilite": "Mme",
+    "prenom": "Alice", "nom": "Martin", "adresse": "3 rue des Lilas", "code_postal": "72000",
+    "commune": "Le Mans", "pays": "France", "nationalite": "Française",
+    "email": "alice@example.org", "atteste_personne_physique": "y",
+    "atteste_fonds_personnels": "y", "atteste_plafond": "y",
+}
+
+
+def demo_site() -> Any:
+    """The demo site, looked up in the current app's database."""
+    from app.campaigns.models import Site
+
+    return db.session.scalar(sa.select(Site).where(Site.slug == "demo"))
+
+
+def new_donation(amount_cents: int, identity: DonorIdentity | None = None, *,
+                 monthly: bool = False, source: str | None = "tract-marche",
+                 demo: bool = False) -> Donation:
+    """A pending donation reserved through the real pre-payment check (``demo``: made in
+    demonstration mode, as /don marks it)."""
+    identity = identity or who()
+
+    def reserve_it() -> Any:
+        reservation = reserve(demo_site(), DonationRequest(
+            identity=identity, amount_cents=amount_cents, monthly=monthly,
+            email=identity.email, source=source, newsletter=False,
+            attestations={"atteste_personne_physique": "2026-11-28T10:00:00+00:00"},
+            client_ip="127.0.0.1"))
+        if reservation.donation is not None:
+            reservation.donation.demo = demo
+        return reservation
+
+    reservation = tx(reserve_it)
+    assert reservation.donation is not None, reservation.message
+    return reservation.donation
+
+
+# -- site folders and renderers (no database) ----------------------------------------------
+
+LEGAL = Markup('<section class="mentions-dons" data-estrade-legal>MENTIONS DON-9</section>')
+SITE_TOML = """title = "Liste Essai"
+description = "Site d'essai"
+base_url = "https://essai.example"
+
+[[navigation]]
+label = "Accueil"
+url = "/"
+
+[theme.settings]
+{settings}
+"""
+
+
+def write_site(root: Path, pages: dict[str, str], settings: str = "") -> Path:
+    """A site folder: ``site.toml`` and ``pages/`` (name → Markdown text)."""
+    (root / "pages").mkdir(parents=True, exist_ok=True)
+    (root / "site.toml").write_text(SITE_TOML.format(settings=settings), encoding="utf-8")
+    for name, text in pages.items():
+        path = root / "pages" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def renderer(root: Path, theme: str = "base", themes_dir: Path = THEMES,
+             donate_url: str = "", theme_files: ThemeState | None = None) -> SiteRenderer:
+    """A :class:`SiteRenderer` of the site folder ``root``, without a database."""
+    content = site_content(root)
+    return SiteRenderer(content=content, themes_dir=str(themes_dir), theme_name=theme,
+                        legal_html=LEGAL, campaign=CampaignInfo(list_name="Liste Essai"),
+                        options=RenderOptions(base_url="https://essai.example",
+                                              donate_url=donate_url, export=bool(donate_url)),
+                        images=ImageStore(root / "media", root.parent / "cache"),
+                        theme_files=theme_files)

@@ -10,7 +10,7 @@ from flask import Flask
 
 from app.access import Access, access_of, public
 from app.extensions import csrf
-from tests.conftest import make_app
+from tests.support.app import make_app
 
 #: Flask's own route for app/static (the staff area's CSS and scripts): public files.
 FLASK_STATIC = {"static"}

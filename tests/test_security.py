@@ -14,7 +14,8 @@ import pytest
 from app.config import PROJECT_ROOT
 from app.security import STRICT_CSP, require_production_settings, secret_key_problem
 from app.settings import ConfigError
-from tests.conftest import PASSWORD, make_app
+from tests.factories import PASSWORD
+from tests.support.app import make_app
 
 
 def test_staff_pages_have_a_strict_policy_and_are_never_cached(client, auth) -> None:

@@ -16,24 +16,9 @@ from sqlalchemy import func, select
 from app.donations.models import Donation
 from app.extensions import db
 from app.ledger.models import LedgerEntry
-from tests.browser.conftest import LiveServer
-from tests.conftest import make_app
-
-
-def fill_donation_form(page: Any, base: str, *, amount_label: str = "50 €") -> None:
-    page.goto(f"{base}/don?source=tract-marche")
-    page.get_by_role("radio", name=amount_label, exact=True).check()
-    page.get_by_label("Civilité").select_option("Mme")
-    page.get_by_label("Prénom").fill("Camille")
-    page.get_by_label("Nom", exact=True).fill("Rousseau")
-    page.get_by_label("Adresse de votre domicile fiscal").fill("12 rue du Moulin")
-    page.get_by_label("Code postal").fill("72000")
-    page.get_by_label("Commune").fill("Le Mans")
-    page.get_by_label("Adresse e-mail").fill("camille@example.org")
-    page.get_by_label("Je certifie être une personne physique").check()
-    page.get_by_label("Je certifie que ce don provient de mes fonds personnels").check()
-    page.get_by_label("Je certifie que le total de mes dons").check()
-    page.get_by_role("button", name="Continuer vers le paiement sécurisé").click()
+from tests.support.app import make_app
+from tests.support.browser import fill_donation_form
+from tests.support.live import LiveServer
 
 
 def export_rows(app: Any, tmp_path: Any) -> list[list[str]]:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.donations.models import Donation
 from app.extensions import db
-from tests.browser.test_donate import fill_donation_form
-from tests.site.test_check_site import run_check_site
+from tests.support.browser import fill_donation_form
+from tests.support.judges import run_check_site
 
 pytestmark = pytest.mark.judges
 

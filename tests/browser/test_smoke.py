@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_login_in_a_real_browser(page, live_server, users) -> None:

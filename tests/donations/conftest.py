@@ -11,8 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.donations.stripe.gateway import StripeGateway
-from tests.conftest import inside
-from tests.donations.test_webhook_support import build_app
+from tests.support.app import build_app, inside
 
 
 @pytest.fixture

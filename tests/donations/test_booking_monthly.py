@@ -26,17 +26,7 @@ from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import Donor
 from app.ledger.totals import accepted_total
 from app.timeutil import utcnow
-from tests.conftest import create_user
-from tests.donations.test_webhook_support import (
-    SignedEvent,
-    demo_site,
-    entries,
-    fresh,
-    new_donation,
-    post,
-    who,
-)
-from tests.factories import tx
+from tests.factories import create_user, demo_site, new_donation, tx, who
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import (
     checkout_session_object,
@@ -44,6 +34,7 @@ from tests.support.stripe_shapes import (
     create_paid_payment_intent,
     invoice_object,
 )
+from tests.support.webhooks import SignedEvent, entries, fresh, post
 
 
 def test_monthly_gift_ends_with_the_window_and_stays_under_the_cap(

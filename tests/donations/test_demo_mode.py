@@ -19,8 +19,8 @@ from app.ledger.exporter import build_rows
 from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.totals import donor_total
 from app.ledger.verify import verify_campaign
-from tests.donations.test_webhook_support import build_app, demo_site, new_donation, who
-from tests.factories import tx
+from tests.factories import demo_site, new_donation, tx, who
+from tests.support.app import build_app
 
 NO_STRIPE = {"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "",
              "STRIPE_WEBHOOK_SECRET": "", "STRIPE_API_BASE": ""}

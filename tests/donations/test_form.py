@@ -9,16 +9,8 @@ from sqlalchemy import func, select
 from app.donations.models import Donation
 from app.extensions import db
 from app.ledger.gifts import GiftInput, record_gift
-from tests.factories import tx
-from tests.ledger.conftest import identity
-
-VALID = {
-    "montant": "autre", "montant_libre": "200", "frequence": "unique", "civilite": "Mme",
-    "prenom": "Alice", "nom": "Martin", "adresse": "3 rue des Lilas", "code_postal": "72000",
-    "commune": "Le Mans", "pays": "France", "nationalite": "Française",
-    "email": "alice@example.org", "atteste_personne_physique": "y",
-    "atteste_fonds_personnels": "y", "atteste_plafond": "y",
-}
+from tests.factories import DONATION_FORM as VALID
+from tests.factories import identity, tx
 
 
 def donations() -> int:
@@ -155,7 +147,7 @@ def test_small_commune_shows_no_tax_reduction(client, demo_site, in_window) -> N
 
 def test_stripe_mode_sends_our_amount_to_checkout(database_url, tmp_path, stripe_config,
                                                   stripe_recorder, in_window) -> None:
-    from tests.conftest import make_app
+    from tests.support.app import make_app
 
     app = make_app(database_url, tmp_path, **stripe_config)
     stripe_recorder.stub("POST", "/v1/checkout/sessions", {

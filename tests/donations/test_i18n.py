@@ -9,8 +9,8 @@ from typing import Any
 import flask_babel
 from flask.testing import FlaskClient
 
-from tests.donations.test_form import VALID
-from tests.site.helpers import ROOT
+from tests.factories import DONATION_FORM as VALID
+from tests.support.paths import ROOT
 
 
 def fetch(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> Any:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -21,40 +15,10 @@ from app.donations.mail import compose
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
 from app.mail import SMTP_TIMEOUT_SECONDS, OutgoingMail
-from tests.browser.conftest import LiveServer
-from tests.donations.test_webhook_support import (
-    SignedEvent,
-    completed,
-    entries,
-    free_port,
-    fresh,
-    new_donation,
-    pay,
-    post,
-)
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(  # type: ignore[arg-type]
-            envelope.content, policy=email.policy.default))
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
-
-
-@contextmanager
-def smtp_server(port: int) -> Iterator[Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+from tests.factories import new_donation
+from tests.support.live import LiveServer
+from tests.support.smtp import free_port, smtp_server
+from tests.support.webhooks import SignedEvent, completed, entries, fresh, pay, post
 
 
 def _use_smtp(app: Flask, port: int) -> None:

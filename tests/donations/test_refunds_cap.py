@@ -20,20 +20,10 @@ from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import ComplianceFlag
 from app.ledger.totals import accepted_total
 from app.timeutil import utcnow
-from tests.conftest import PASSWORD, create_user
-from tests.donations.test_webhook_support import (
-    SignedEvent,
-    completed,
-    entries,
-    fresh,
-    new_donation,
-    pay,
-    post,
-    who,
-)
-from tests.factories import tx
+from tests.factories import PASSWORD, create_user, new_donation, tx, who
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object
+from tests.support.webhooks import SignedEvent, completed, entries, fresh, pay, post
 
 
 def over_the_cap_by_two_tabs(wclient: FlaskClient, stripe_gateway: StripeGateway,

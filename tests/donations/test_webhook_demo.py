@@ -15,13 +15,9 @@ from app.donations.stripe.gateway import demo_webhook_secret
 from app.donations.stripe.signing import build_event, sign_payload
 from app.extensions import db
 from app.mail import OutgoingMail
-from tests.donations.test_webhook_support import (
-    build_app,
-    entries,
-    event_count,
-    fresh,
-    new_donation,
-)
+from tests.factories import new_donation
+from tests.support.app import build_app
+from tests.support.webhooks import entries, event_count, fresh
 
 NO_STRIPE = {"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "",
              "STRIPE_WEBHOOK_SECRET": "", "STRIPE_API_BASE": ""}

@@ -12,19 +12,10 @@ from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of
 from app.extensions import db
 from app.ledger.locks import ensure_donor
-from tests.donations.test_webhook_support import (
-    SignedEvent,
-    completed,
-    entries,
-    event_count,
-    fresh,
-    new_donation,
-    pay,
-    post,
-    who,
-)
+from tests.factories import new_donation, who
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object, dispute_object, refund_object
+from tests.support.webhooks import SignedEvent, completed, entries, event_count, fresh, pay, post
 
 
 def _reserved_for(donation: Any) -> int:

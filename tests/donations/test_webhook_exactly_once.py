@@ -23,17 +23,10 @@ from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of, id_of
 from app.extensions import db
 from app.mail import OutgoingMail
-from tests.donations.test_webhook_support import (
-    SignedEvent,
-    completed,
-    entries,
-    fresh,
-    new_donation,
-    pay,
-    who,
-)
+from tests.factories import new_donation, who
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object, refund_object
+from tests.support.webhooks import SignedEvent, completed, entries, fresh, pay
 
 SEED = 20261128
 THREADS = 8

@@ -9,17 +9,9 @@ from flask.testing import FlaskClient
 
 from app.donations.stripe.signing import build_event, sign_payload
 from app.extensions import db
-from tests.donations.test_webhook_support import (
-    SignedEvent,
-    completed,
-    entries,
-    event_count,
-    fresh,
-    new_donation,
-    pay,
-    post,
-)
+from tests.factories import new_donation
 from tests.support.stripe_fixtures import WEBHOOK_SECRET
+from tests.support.webhooks import SignedEvent, completed, entries, event_count, fresh, pay, post
 
 
 def _state() -> tuple[int, int, int]:

@@ -8,16 +8,7 @@ from typing import Any
 import pytest
 
 from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
-from tests.factories import tx
-
-IN_WINDOW = date(2026, 11, 15)  # demo campaign: collection from 2026-10-01 to 2027-05-21
-
-
-def identity(nom: str = "Martin", prenom: str = "Alice", **extra: Any) -> DonorIdentity:
-    fields = {"civilite": "Mme", "adresse": "3 rue des Lilas", "code_postal": "72000",
-              "commune": "Le Mans", "pays": "France", "nationalite": "française"}
-    fields.update(extra)
-    return DonorIdentity(nom=nom, prenom=prenom, **fields)
+from tests.factories import IN_WINDOW, identity, tx
 
 
 @pytest.fixture

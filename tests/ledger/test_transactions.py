@@ -13,7 +13,7 @@ from app.extensions import db
 from app.ledger import gifts
 from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import Donor, LedgerEntry
-from tests.ledger.conftest import IN_WINDOW, identity
+from tests.factories import IN_WINDOW, identity
 
 
 def _count(model) -> int:  # type: ignore[no-untyped-def]

@@ -124,3 +124,38 @@ def describe(components: Iterable[list[str]], graph: dict[str, set[str]]) -> lis
         edges = [f"{a} → {b}" for a in component for b in sorted(graph[a] & members)]
         lines.append("; ".join(edges))
     return lines
+
+
+#: What any module of the test tree may import from the tree: the builders and the harnesses.
+SHARED_TEST_CODE = ("factories", "support")
+
+
+def _plugins(tree: ast.Module) -> list[str]:
+    """The modules a ``pytest_plugins = [...]`` assignment loads (pytest imports them)."""
+    found: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in node.targets):
+            values = node.value.elts if isinstance(node.value, ast.List | ast.Tuple) else [
+                node.value]
+            found += [v.value for v in values
+                      if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    return found
+
+
+def forbidden_test_imports(root: Path, top: str = "tests") -> list[str]:
+    """``module → target`` for every import, in the test tree ``root`` named ``top``, of one of
+    its modules other than ``top.factories`` and ``top.support.*``: a test module or a conftest
+    (a test gets fixtures by naming them, never by importing a conftest). Lazy imports and
+    ``pytest_plugins`` count."""
+    modules = module_names(root, top)
+    graph = import_graph(root, top)
+    for name, path in modules.items():
+        for plugin in _plugins(ast.parse(path.read_text(encoding="utf-8"))):
+            while plugin and plugin not in modules:
+                plugin = plugin.rpartition(".")[0]
+            if plugin:
+                graph[name].add(plugin)
+    shared = tuple(f"{top}.{name}" for name in SHARED_TEST_CODE)
+    return [f"{module} → {target}" for module in sorted(graph) for target in sorted(graph[module])
+            if not any(target == s or target.startswith(s + ".") for s in shared)]

@@ -65,7 +65,7 @@ def hostile_theme(root: Path, attack: str) -> Path:
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_a_hostile_theme_reveals_nothing_live(database_url: str, tmp_path: Path,
                                               attack: str) -> None:
-    from tests.conftest import make_app
+    from tests.support.app import make_app
 
     themes = hostile_theme(tmp_path, attack)
     content = tmp_path / "content"  # page.source.parents[3] is tmp_path: the instance's parent

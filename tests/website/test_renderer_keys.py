@@ -9,7 +9,8 @@ import pytest
 from app.website import render
 from app.website.render import SiteRenderer
 from app.website.themes import theme_state
-from tests.site.helpers import THEMES, renderer, write_site
+from tests.factories import renderer, write_site
+from tests.support.paths import THEMES
 
 HOME = "---\ntitle: Accueil\n---\nBonjour.\n"
 

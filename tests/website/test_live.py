@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.helpers import ROOT
+from tests.support.paths import ROOT
 
 PUBLIC = ["/", "/programme/", "/programme/ecologie/", "/faire-un-don/", "/actualites/",
           "/mentions-legales/", "/confidentialite/"]

@@ -17,9 +17,8 @@ from app.campaigns.service import create_site, load_campaign, parse_campaign_fil
 from app.config import PROJECT_ROOT
 from app.extensions import db
 from app.ledger.gifts import GiftInput, record_gift
-from tests.conftest import PASSWORD, create_user, make_app
-from tests.factories import tx
-from tests.ledger.conftest import identity
+from tests.factories import PASSWORD, create_user, identity, tx
+from tests.support.app import make_app
 
 
 def admin_routes(app: Flask) -> list[tuple[str, str, str, Any]]:

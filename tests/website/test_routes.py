@@ -8,7 +8,7 @@ from pathlib import Path
 from app.website.build import content_slugs, frozen_urls
 from app.website.routes import Kind
 from app.website.views import renderer as live_renderer
-from tests.site.helpers import renderer, write_site
+from tests.factories import renderer, write_site
 
 PAGES = {
     "index.md": "---\ntitle: Accueil\ndate: 2025-01-05\n---\nBonjour.\n",

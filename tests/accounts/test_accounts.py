@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit import AuditEntry
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_login_page_is_french(client) -> None:

@@ -11,9 +11,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import LedgerEntry
-from tests.conftest import create_user
-from tests.factories import tx
-from tests.ledger.conftest import identity
+from tests.factories import create_user, identity, tx
 
 
 def test_treasurer_sees_flags_and_cash_meter(client, auth, demo_site) -> None:

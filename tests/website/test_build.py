@@ -13,7 +13,7 @@ from flask import has_request_context
 from app.extensions import db
 from app.website import build, render
 from app.website.build import BuildError, build_site
-from tests.site.helpers import ROOT
+from tests.support.paths import ROOT
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from app.core.publishing.blocks import BLOCK_SPECS, BlockSpec
+from tests.support.paths import ROOT
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "blocks.md"
+DOC = ROOT / "docs" / "blocks.md"
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from app.core.finance.rulebook import (
     all_rules,
     rule,
 )
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 #: A rule id as the code and the law reference write them: DON-2, DON-SMALL, ELEC-MUN-P…
 CITED_ID = re.compile(
     r"\b(?:MAND|DON|LOAN|CAP|RMB|ACC|PEN|TAX|PARTY|WEB|GDPR|REP|ELEC)-(?:\d+|[A-Z]+(?:-[A-Z]+)*)\b")

@@ -10,7 +10,9 @@ import ast
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[3] / "app" / "core"
+from tests.support.paths import ROOT
+
+CORE = ROOT / "app" / "core"
 FORBIDDEN = ("flask", "sqlalchemy", "stripe")
 PUBLISHING_LIBRARIES = {"markdown", "yaml", "nh3"}
 

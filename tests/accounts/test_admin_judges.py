@@ -13,8 +13,8 @@ import pytest
 from app.accounts import actions
 from app.accounts.models import SITE_ROLES
 from tests.factories import tx
-from tests.site.helpers import ROOT
-from tests.site.test_check_site import run_check_site
+from tests.support.judges import run_check_site
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.judges
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from app.website.watch import relevant
-from tests.site.helpers import ROOT
+from tests.support.paths import ROOT
 
 ESTRADE = [sys.executable, "-c", "from app.cli import main; main()"]
 
@@ -58,9 +58,12 @@ def test_watch_rebuilds_a_saved_page_and_stops_on_ctrl_c(tmp_path: Path) -> None
            "ESTRADE_CONTENT_DIR": str(content), "PYTHONUNBUFFERED": "1"}
     subprocess.run([*ESTRADE, "init"], env=env, check=True, capture_output=True, cwd=ROOT)
     out = tmp_path / "public"
+    # A shell starts background jobs with SIGINT ignored and the child would inherit that:
+    # give it the default disposition, as a terminal's Ctrl-C finds it.
     process = subprocess.Popen([*ESTRADE, "build", "--site", "demo", "--out", str(out), "--watch"],
                                env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = Lines(process)
     try:
         lines.wait_for("Terminé en")

@@ -11,7 +11,8 @@ import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from app.website.themes import check_theme_settings, list_themes, load_theme, theme_environment
-from tests.site.helpers import THEMES, renderer, write_site
+from tests.factories import renderer, write_site
+from tests.support.paths import THEMES
 
 SHIPPED = [t.name for t in list_themes(str(THEMES))]
 HOME = "---\ntitle: Accueil\n---\nBonjour **tout le monde**.\n"

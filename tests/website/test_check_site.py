@@ -15,20 +15,12 @@ from pathlib import Path
 import pytest
 
 from app.website.themes import list_themes
-from tests.site.helpers import ROOT, THEMES
+from tests.support.judges import run_check_site
+from tests.support.paths import ROOT, THEMES
 
 pytestmark = pytest.mark.judges
 
-CHECK_SITE = Path(os.environ.get("ESTRADE_CHECK_SITE",
-                                 ROOT.parent / "shared" / "judges" / "check-site"))
 SHIPPED = [t.name for t in list_themes(str(THEMES))]
-REQUIRED = bool(os.environ.get("CI") or os.environ.get("ESTRADE_REQUIRE_BROWSER"))
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +39,6 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                        env=env, check=True, capture_output=True, cwd=ROOT)
         folders[theme] = out
     return folders
-
-
-def run_check_site(target: str, *args: str) -> str:
-    """Run the judges; their verdict is the last line of standard output (standard error
-    carries set-up chatter such as ``npm ci`` on a first run)."""
-    if not CHECK_SITE.exists():
-        _unavailable(f"juges introuvables ({CHECK_SITE})")
-    result = subprocess.run([str(CHECK_SITE), target, *args], capture_output=True,
-                            text=True, timeout=900)
-    output = result.stdout + result.stderr
-    if result.returncode == 2:
-        _unavailable(f"check-site ne peut pas s'installer ou démarrer ici :\n{output[-2000:]}")
-    assert result.returncode == 0, output
-    verdict = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    assert " 0 failed" in verdict, output
-    return result.stdout
 
 
 def _check(folder: Path, *args: str) -> str:

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.website import themes
 from app.website.live import LiveRenderers, live_renderers
 from app.website.render import SiteRenderer
-from tests.site.helpers import ROOT
+from tests.support.paths import ROOT
 
 
 @pytest.fixture

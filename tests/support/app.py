@@ -1,0 +1,69 @@
+"""The app under test: made from a test configuration, entered for one test, logged into."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.donations.stripe import GATEWAY_EXTENSION
+from app.donations.stripe.gateway import StripeGateway
+from app.extensions import db
+from tests.factories import PASSWORD
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WTF_CSRF_ENABLED": False,
+        # Tests edit content and look at once; the throttled re-check has its own test.
+        "ESTRADE_CONTENT_RECHECK_SECONDS": 0,
+        # As `estrade init` writes it for a local install (tests/donations/test_demo_mode.py
+        # checks it is off otherwise).
+        "ESTRADE_DEMO_PAYMENTS": True,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@contextmanager
+def inside(application: Flask) -> Iterator[Flask]:
+    """``application``'s context for one test; its session and connections end with it."""
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def build_app(database_url: str, tmp_path: Path, gateway: StripeGateway | None = None,
+              **config: Any) -> Flask:
+    """An app with the demo site seeded; ``gateway`` injected as the app's Stripe door."""
+    from app.campaigns.demo import seed_demo
+
+    application = make_app(database_url, tmp_path, **config)
+    assert "stripe_webhook.receive" in application.view_functions
+    if gateway is not None:
+        application.extensions[GATEWAY_EXTENSION] = gateway
+    with application.app_context():
+        seed_demo(application)
+        db.session.remove()
+    return application
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str = "admin@example.org", password: str = PASSWORD) -> Any:
+        return self._client.post("/admin/login", data={"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return self._client.post("/admin/logout")
