@@ -3,7 +3,7 @@
 Everything is data: per-inhabitant rates are integers in **cents per inhabitant** (hundredths of
 euros), fixed amounts in cents, coefficients as ``Decimal`` strings. The base is computed exactly
 in cents (integers), multiplied by the coefficient and rounded ``ROUND_HALF_UP`` to the cent,
-which reproduces every worked example of tests/unit/core/test_spending_cap.py.
+which reproduces every worked example of tests/core/finance/test_spending_cap.py.
 """
 
 from __future__ import annotations
