@@ -35,7 +35,9 @@ def safe_next(target: str | None) -> str:
     (never another site: no open redirect, whatever ``next`` says)."""
     if target and _LOCAL_PATH.match(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and parts.path.startswith("/admin"):
+        segments = parts.path.split("/")
+        if (not parts.scheme and not parts.netloc and parts.path.startswith("/admin")
+                and "." not in segments and ".." not in segments):
             return target
     return url_for("accounts.dashboard")
 
