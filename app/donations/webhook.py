@@ -106,8 +106,14 @@ def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> Webh
         return WebhookResult(200, "already processed")
     try:
         apply = handler(event["data"]["object"], gateway)  # Stripe calls, no lock held
-    except Exception:
+    except Exception as exc:
         db.session.rollback()
+        if permanent_stripe_refusal(exc):
+            # Stripe will never know this object (a test event sent to a live endpoint, a
+            # deleted object): retrying for days would only get the endpoint disabled.
+            log.error("webhook %s (%s) acknowledged without effect: Stripe answered %s (%s)",
+                      event_id, event["type"], getattr(exc, "http_status", "?"), exc)
+            return WebhookResult(200, "acknowledged: unknown to Stripe")
         log.exception("webhook %s (%s): Stripe lookup failed", event_id, event["type"])
         return WebhookResult(500, "retry later")
     try:
@@ -128,6 +134,14 @@ def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> Webh
 
 class _AlreadyProcessed(Exception):
     """The event id was stored by a concurrent delivery: its transaction is rolled back."""
+
+
+def permanent_stripe_refusal(exc: BaseException) -> bool:
+    """Stripe's answer will not change on a retry: the object does not exist for this key
+    (404, ``resource_missing``). Network errors, 429 and 5xx are transient."""
+    status = getattr(exc, "http_status", None)
+    code = getattr(exc, "code", None)
+    return status == 404 or code == "resource_missing"
 
 
 def send_queued_mail(keys: tuple[str, ...]) -> None:
