@@ -29,6 +29,7 @@ from app.website.routes import (
     SITEMAP_PATH,
     page_path,
 )
+from app.website.serving import served
 from app.website.themes import static_file
 
 bp = Blueprint("website", __name__)
@@ -59,10 +60,14 @@ def renderer() -> SiteRenderer:
 
 def _render(path: str) -> Response:
     site_renderer = renderer()
-    return _respond(site_renderer.render_url(path), site_renderer)
+    if current_app.extensions.get(BUILD_RENDERER) is not None:  # the export renders fresh
+        return _respond(site_renderer.render_url(path), site_renderer)
+    page = served(site_renderer, path)
+    return _respond(page.output, site_renderer, page.etag, page.last_modified)
 
 
-def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
+def _respond(output: Output, site_renderer: SiteRenderer, etag: str | None = None,
+             last_modified: datetime | None = None) -> Response:
     g.public_page = True
     mimetype = output.mimetype
     response = Response(output.body, status=output.status,
@@ -71,9 +76,11 @@ def _respond(output: Output, site_renderer: SiteRenderer) -> Response:
         response.headers["Content-Security-Policy"] = output.csp + "; frame-ancestors 'self'"
     response.headers.update(SECURITY_HEADERS)
     if output.status == 200:
-        response.set_etag(hashlib.sha256(output.body.encode("utf-8")).hexdigest()[:32])
-        newest = max(site_renderer.content.newest_mtime_ns, site_renderer.theme_mtime_ns())
-        response.last_modified = datetime.fromtimestamp(newest / 1e9, UTC).replace(microsecond=0)
+        response.set_etag(etag or hashlib.sha256(output.body.encode("utf-8")).hexdigest()[:32])
+        if last_modified is None:
+            newest = max(site_renderer.content.newest_mtime_ns, site_renderer.theme_mtime_ns())
+            last_modified = datetime.fromtimestamp(newest / 1e9, UTC).replace(microsecond=0)
+        response.last_modified = last_modified
         response.cache_control.no_cache = True  # revalidate: cheap thanks to the ETag
         response.make_conditional(request)
     return response
