@@ -108,4 +108,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (it is "
             "also sent so whenever a request arrives over HTTPS).",
             "ESTRADE_SESSION_COOKIE_SECURE", bool, example="True"),
+    # donations
+    Setting("ESTRADE_DONATE_LIMIT_PER_ADDRESS", "10 per minute;100 per hour",
+            "Donation forms (POST /don) accepted from one client address before it gets 429 "
+            "(Flask-Limiter notation; behind a proxy, set ESTRADE_PROXY_COUNT so the address "
+            "is the visitor's). Generous enough for a shared connection (a meeting's Wi-Fi, "
+            "a mobile operator's shared addresses).", "ESTRADE_DONATE_LIMIT_PER_ADDRESS",
+            example='"10 per minute;100 per hour"'),
+    Setting("ESTRADE_DONATE_LIMIT_PER_IDENTITY", "10 per hour",
+            "Donation forms (POST /don) accepted for one identity (normalised name and "
+            "postcode) on one site, from any address, before 429: a donor who corrects a typo "
+            "or comes back from the payment page a few times is never stopped. The counters "
+            "hold an HMAC of the identity, never the name.",
+            "ESTRADE_DONATE_LIMIT_PER_IDENTITY", example='"10 per hour"'),
 )

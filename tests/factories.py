@@ -165,3 +165,11 @@ def renderer(root: Path, theme: str = "base", themes_dir: Path = THEMES,
                                               donate_url=donate_url, export=bool(donate_url)),
                         images=ImageStore(root / "media", root.parent / "cache"),
                         theme_files=theme_files)
+
+
+def open_checkout(donation: Donation, session_id: str | None = None) -> Donation:
+    """Give a pending donation its Checkout Session, as /don does once Stripe answered: from
+    then on (and until it expires) it holds its amount against the donor's cap."""
+    donation.checkout_session_id = session_id or f"cs_test_{donation.id}"
+    db.session.commit()
+    return donation

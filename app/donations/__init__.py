@@ -6,10 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.donations.limits import check_settings
     from app.donations.service import pending_reservations
     from app.donations.views import bp
     from app.ledger.totals import register_reservation
 
+    check_settings(app)  # the rate limits of POST /don
     register_reservation(app, pending_reservations)  # online gifts in flight hold cap room
 
     app.register_blueprint(bp)

@@ -21,7 +21,8 @@ def new_public_id() -> str:
 
 
 class Donation(Model):
-    """A gift asked for on /don. While pending it reserves its amount against the cap."""
+    """A gift asked for on /don. Pending, it holds its amount against the donor's cap once its
+    Checkout Session is open (``checkout_session_id``), until ``expires_at``."""
 
     __tablename__ = "donations"
 

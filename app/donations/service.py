@@ -1,8 +1,16 @@
-"""Before payment: the compliance decision and the cap reservation of an online gift.
+"""Before payment: what /don decides about a gift, and the pending donation it becomes.
 
-A pending donation reserves its amount (monthly: every payment until the end of the
-collection window, DON-15) against the donor's 4,600 € (DON-2) until it is paid, fails or
-expires, so two tabs or a cheque recorded meanwhile cannot pass the cap together.
+/don decides only what concerns this gift alone (``core.finance.rules.evaluate_single_gift``):
+its answer never depends on what anyone gave before, on this site or another, so the form
+tells nobody anything about a named person's giving (docs/security-donations.md). The
+person's total is checked when Stripe's money is booked (the webhook, ``enforce=False``): an
+excess over the cap is kept, flagged DON-16 and a refund proposed to the treasurer.
+
+A pending donation holds its amount (monthly: every payment until the end of the collection
+window, DON-15) against the donor's 4,600 € (DON-2) once its Checkout Session is open and
+until it is paid, fails or expires (:data:`CHECKOUT_LIFETIME`): a cheque recorded meanwhile,
+or another tab's payment, is checked with it. A donation whose session never opened, or a
+demonstration, holds nothing.
 """
 
 from __future__ import annotations
@@ -15,28 +23,27 @@ from typing import Any
 from sqlalchemy import case, func, or_, select
 
 from app.campaigns.models import Campaign, Site
-from app.core.finance.decision import Decision
-from app.core.finance.decision import History as CoreHistory
+from app.core.finance.decision import Decision, Gift
 from app.core.finance.identity import Identity
-from app.core.finance.money import format_cents
-from app.core.finance.rules import collection_window, remaining_allowance
+from app.core.finance.rules import collection_window, evaluate_single_gift
 from app.dbutil import require_transaction
 from app.donations.models import Donation
 from app.extensions import db
 from app.ledger.facts import campaign_facts
-from app.ledger.gifts import DonorIdentity, GiftInput, check_gift
-from app.ledger.locks import donor_group, find_donor
+from app.ledger.gifts import DonorIdentity
 from app.ledger.models import Donor
-from app.ledger.totals import donor_total, reserved, unresolved_flags
 from app.timeutil import paris_today, utcnow
 
-#: How long a Stripe Checkout Session (and the reservation) lives; Stripe allows 30 min–24 h.
-CHECKOUT_LIFETIME = timedelta(hours=1)
+#: How long a Stripe Checkout Session, and so its reservation, lives. Stripe wants 30 minutes
+#: to 24 hours from the session's creation, which follows the donation's by a moment.
+CHECKOUT_LIFETIME = timedelta(minutes=31)
 
 
 def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: str | None) -> int:
     """What online gifts in flight hold for these donors (registered with the ledger by
-    ``donations.init_app``)."""
+    ``donations.init_app``): a pending gift once its Checkout Session is open and until it
+    expires, a payment Stripe is still processing, what a monthly gift has left to pay. A
+    demonstration, or a pending gift whose session never opened, holds nothing."""
     keys = db.session.scalars(select(Donor.identity_key).where(Donor.id.in_(donor_ids))).all()
     if not keys:
         return 0
@@ -49,7 +56,8 @@ def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: st
         Donation.election_id == election_id, Donation.identity_key.in_(keys),
         Donation.demo.is_(False),
         or_(Donation.status == "processing", Donation.status == "active",
-            (Donation.status == "pending") & (Donation.expires_at > now)))
+            (Donation.status == "pending") & (Donation.expires_at > now)
+            & Donation.checkout_session_id.is_not(None)))
     if exclude_ref and exclude_ref.startswith("donation:"):
         query = query.where(Donation.id != exclude_ref.removeprefix("donation:"))
     return int(db.session.scalar(query) or 0)
@@ -113,59 +121,34 @@ def last_payment_day(today: date, months: int) -> date:
 
 
 def reserve(site: Site, request: DonationRequest, today: date | None = None) -> Reservation:
-    """Check the gift with the compliance core and, if allowed, store it as pending (in the
-    caller's transaction: a refused gift adds nothing)."""
+    """Decide on the gift by itself (:func:`evaluate_single_gift`) and, if allowed, store it
+    as pending in the caller's transaction (a refused gift adds nothing). Nothing here reads
+    the ledger: the same request gets the same answer whoever the donor is."""
     require_transaction(db.session)
     today = today or paris_today()
     campaign = site.campaign
     is_open, why = collection_state(campaign, today)
     if campaign is None or not is_open:
         return Reservation(None, Decision.refuse("MAND-1", why), why)
-    _, end = collection_window(campaign_facts(campaign))
+    facts = campaign_facts(campaign)
+    _, end = collection_window(facts)
     months = months_until(end, today) if request.monthly else 1
     if request.monthly and end is None:  # no filing date yet: stop after the months reserved
         end = last_payment_day(today, months)
-    projected = request.amount_cents * months
-    gift = GiftInput(campaign_id=campaign.id, amount_cents=projected, on=today, method="carte",
-                     identity=request.identity)
-    outcome = check_gift(gift)
-    if not outcome.decision.allowed:
-        return Reservation(None, outcome.decision,
-                           _refusal_message(outcome.decision, request, months, campaign))
+    decision = evaluate_single_gift(Gift(request.amount_cents, today, "carte", request.identity),
+                                    facts, months=months)
+    if not decision.allowed:
+        return Reservation(None, decision, " ".join(r.message for r in decision.refusals))
     donation = Donation(
         site_id=site.id, campaign_id=campaign.id, election_id=campaign.election_id,
         identity_key=request.identity.key, email=request.email,
         **Identity.from_mapping(request.identity.as_dict()).as_dict(),
         amount_cents=request.amount_cents, monthly=request.monthly, months=months,
-        reserved_cents=projected, source=request.source, newsletter=request.newsletter,
-        attestations=request.attestations, client_ip=request.client_ip,
-        expires_at=utcnow() + CHECKOUT_LIFETIME,
+        reserved_cents=request.amount_cents * months, source=request.source,
+        newsletter=request.newsletter, attestations=request.attestations,
+        client_ip=request.client_ip, expires_at=utcnow() + CHECKOUT_LIFETIME,
         subscription_end_at=(datetime.combine(end, datetime.min.time())
                              if request.monthly and end else None))
     db.session.add(donation)
     db.session.flush()
-    return Reservation(donation, outcome.decision)
-
-
-def _refusal_message(decision: Decision, request: DonationRequest, months: int,
-                     campaign: Campaign) -> str:
-    reasons = decision.refusals
-    if request.monthly and any(r.rule in ("DON-2", "PARTY-1") for r in reasons):
-        room = _room(campaign, request.identity)
-        per_month = room // months
-        return (f"Un don de {format_cents(request.amount_cents)} par mois pendant {months} mois "
-                f"dépasserait le plafond légal de 4 600 € par élection (article L. 52-8). "
-                f"Vous pouvez encore donner {format_cents(room)} au total, soit au plus "
-                f"{format_cents(per_month)} par mois, ou faire un don ponctuel.")
-    return " ".join(r.message for r in reasons)
-
-
-def _room(campaign: Campaign, identity: DonorIdentity) -> int:
-    donor = find_donor(campaign.election_id, identity.key)
-    total = 0
-    if donor is not None:
-        group = donor_group(donor.id)
-        total = (donor_total(campaign.election_id, group) - unresolved_flags(group)
-                 + reserved(campaign.election_id, group, None))
-    facts = campaign_facts(campaign)
-    return remaining_allowance(facts, CoreHistory(donor_election_total_cents=total))
+    return Reservation(donation, decision)

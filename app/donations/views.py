@@ -17,6 +17,7 @@ from app.core.finance.rules import company_markers
 from app.dbutil import transaction
 from app.donations.booking import subscription_end_timestamp
 from app.donations.forms import DonationForm
+from app.donations.limits import per_address, per_identity
 from app.donations.models import Donation
 from app.donations.service import DonationRequest, collection_state, reserve
 from app.donations.stripe import GATEWAY_EXTENSION, open_gateway
@@ -106,9 +107,25 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
                     description=gettext("Soutenez la campagne par un don en ligne sécurisé."))
 
 
+@bp.errorhandler(429)
+def too_many(error: Exception) -> Any:
+    """The rate limits of POST /don (app.donations.limits), answered in the site's look. One
+    message for both limits: it names no one and says nothing of anyone's giving."""
+    message = gettext("Trop de tentatives de don en peu de temps : patientez quelques minutes, "
+                      "puis réessayez. Aucun paiement n'a été effectué. Vous pouvez aussi "
+                      "donner par chèque à l'ordre du mandataire financier.")
+    content = render_template("donations/closed.html", title=gettext("Veuillez patienter"),
+                              message=message)
+    return _respond(gettext("Faire un don"), "/don", Markup(content), status=429)
+
+
 @bp.route("/don", methods=["GET", "POST"])
 @public
+@per_address
+@per_identity
 def donate() -> Any:
+    """The donation form. Whatever a visitor posts, the answer (status, page, next step)
+    depends on that gift alone, never on what anyone gave before (service.reserve)."""
     from app.website.views import current_site
 
     site = current_site()

@@ -89,7 +89,7 @@ def record_gift(gift: GiftInput, *, enforce: bool = True) -> GiftOutcome:
     require_transaction(db.session)
     savepoint = db.session.begin_nested()
     try:
-        outcome = _decide(gift, enforce, book=True)
+        outcome = _decide(gift, enforce)
     except BaseException:
         savepoint.rollback()
         raise
@@ -100,19 +100,7 @@ def record_gift(gift: GiftInput, *, enforce: bool = True) -> GiftOutcome:
     return outcome
 
 
-def check_gift(gift: GiftInput) -> GiftOutcome:
-    """The rules' decision for ``gift`` under the donor lock, booking nothing (the donor
-    record a new identity needs for the check is rolled back too). The locks stay with the
-    caller's transaction, so what it writes next is decided atomically with the check."""
-    require_transaction(db.session)
-    savepoint = db.session.begin_nested()
-    try:
-        return _decide(gift, enforce=True, book=False)
-    finally:
-        savepoint.rollback()
-
-
-def _decide(gift: GiftInput, enforce: bool, book: bool) -> GiftOutcome:
+def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     campaign = db.session.get(Campaign, gift.campaign_id)
     if campaign is None:
         raise LedgerError(f"Campagne inconnue (n° {gift.campaign_id}).")
@@ -142,8 +130,6 @@ def _decide(gift: GiftInput, enforce: bool, book: bool) -> GiftOutcome:
     donor_id = donor.id if donor else None
     if not decision.allowed and enforce:
         return GiftOutcome("refused", decision, donor_id=donor_id)
-    if not book:
-        return GiftOutcome(decision.status, decision, donor_id=donor_id)
     kind = KIND_FOR_METHOD.get(gift.method, "donation")
     entry = append_entry(
         campaign, kind=kind, amount_cents=gift.amount_cents, on=gift.on, method=gift.method,

@@ -50,16 +50,30 @@ def test_missing_attestations_refused_nothing_created(client, demo_site, in_wind
     assert donations() == 0
 
 
-def test_cap_refusal_says_how_much_is_left(client, demo_site, in_window) -> None:
+def test_the_form_says_nothing_of_what_the_donor_gave_before(client, demo_site,
+                                                             in_window) -> None:
+    # Was test_cap_refusal_says_how_much_is_left: /don quoted « vous pouvez encore donner
+    # 100,00 € » to anyone who typed this name. Now the gift goes on to payment as for anyone,
+    # and the cap is checked when the money is booked (DON-16, for the treasurer).
     tx(record_gift, GiftInput(campaign_id=demo_site.campaign.id, amount_cents=450_000,
                           on=date(2026, 11, 2), method="cheque",
                           identity=identity("Martin", "Alice"), source_ref="cheque:1"))
     response = client.post("/don", data=VALID)
+    assert response.status_code == 303 and "/don/demo/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "4 500" not in page.replace("\u202f", " ") and "encore donner" not in page
+    assert donations() == 1
+
+
+def test_a_single_gift_over_the_cap_is_refused_for_anyone(client, demo_site,
+                                                         in_window) -> None:
+    response = client.post("/don", data={**VALID, "montant_libre": "4600,01"})
     html = response.get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
     assert response.status_code == 422
-    assert "vous pouvez encore donner 100,00 €" in html
+    assert "ce don de 4 600,01 € dépasse à lui seul ce plafond" in html
     assert "Aucun paiement n'a été effectué" in html
-    assert donations() == 0
+    assert client.post("/don", data={**VALID, "montant_libre": "4600"}).status_code == 303
+    assert donations() == 1
 
 
 def test_company_name_is_warned_before_any_payment(client, demo_site, in_window) -> None:
@@ -103,7 +117,8 @@ def test_monthly_never_projected_over_the_cap(client, demo_site, in_window) -> N
                                          "montant_libre": "800"})
     html = response.get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
     assert response.status_code == 422
-    assert "pendant 6 mois" in html and "au plus 766,66 € par mois" in html
+    # Measured against the cap alone: 6 × 800 € = 4 800 € (DON-15), whoever asks.
+    assert "pendant 6 mois ferait 4 800,00 €" in html and "au plus 766,66 € par mois" in html
     assert donations() == 0
 
 

@@ -12,7 +12,7 @@ from app.donations.stripe.gateway import StripeGateway
 from app.donations.stripe.shapes import charge_id_of
 from app.extensions import db
 from app.ledger.locks import ensure_donor
-from tests.factories import new_donation, who
+from tests.factories import new_donation, open_checkout, who
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object, dispute_object, refund_object
 from tests.support.webhooks import SignedEvent, completed, entries, event_count, fresh, pay, post
@@ -59,6 +59,8 @@ def test_failed_and_expired_sessions_release_the_reservation(
         wclient: FlaskClient, signed_event: SignedEvent) -> None:
     failing = new_donation(200_000, who("Faure", "Fanny"))
     expiring = new_donation(100_000, who("Faure", "Fanny"))
+    assert _reserved_for(failing) == 0  # no Checkout Session yet: nothing held
+    open_checkout(failing), open_checkout(expiring)
     assert _reserved_for(failing) == 300_000
     assert post(wclient, completed(signed_event, failing, None, payment_status="unpaid")) == 200
     assert fresh(failing.id).status == "processing"

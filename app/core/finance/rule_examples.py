@@ -20,6 +20,7 @@ from app.core.finance.rules import (
     check_cash_share,
     check_eligibility,
     check_foreign,
+    check_gift_amount,
     check_identity,
     check_legal_person,
     check_mandataire,
@@ -93,6 +94,14 @@ def no_attestation() -> Decision:
 def over_donor_cap() -> Decision:
     history = History(donor_election_total_cents=euros(4_000))
     return check_cap(Gift(euros(1_000), ON, "virement", DONOR), FACTS, history)
+
+
+def online_gift_over_cap() -> Decision:
+    return check_gift_amount(Gift(euros(5_000), ON, "carte", DONOR), FACTS)
+
+
+def monthly_over_cap() -> Decision:
+    return check_gift_amount(Gift(euros(800), ON, "carte", DONOR), FACTS, months=6)
 
 
 def legal_person() -> Decision:

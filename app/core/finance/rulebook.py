@@ -127,14 +127,21 @@ GROUPS: tuple[Group, ...] = (
               E("Donateur belge domicilié en Belgique", ex.foreign_non_resident),
               E("Don sans l'attestation du donateur", ex.no_attestation)),
         _rule("DON-2", "CE L52-8 al. 1, 2e phrase", "4 600 € par donateur et par élection",
-              "Refuse tout don qui porterait le total du donateur au-delà de 4 600 € pour "
-              "l'élection : tous les sites de la même élection, tous les moyens de paiement, "
-              "dons en nature compris, remboursements déduits, dons en ligne en cours réservés ; "
-              "les fiches qui désignent probablement la même personne sont proposées à la "
-              "fusion (estrade donors duplicates). Estrade ne voit que ses propres données : "
-              "le donateur certifie sur /don le total de ses dons.", APPLIED, "",
-              (r.check_cap, r.donor_cap, r.remaining_allowance, likely_duplicates),
-              E("Virement de 1 000 € d'un donateur qui a déjà donné 4 000 €", ex.over_donor_cap)),
+              "Refuse à la saisie du trésorier et à l'import tout don qui porterait le total "
+              "du donateur au-delà de 4 600 € pour l'élection : tous les sites de la même "
+              "élection, tous les moyens de paiement, dons en nature compris, remboursements "
+              "déduits, dons en ligne en cours réservés (dès que leur page de paiement Stripe "
+              "est ouverte, 31 minutes au plus) ; les fiches qui désignent probablement la même "
+              "personne sont proposées à la fusion (estrade donors duplicates). Sur /don, seul "
+              "le don lui-même est vérifié (4 600 € au plus) : la réponse ne dépend jamais de ce "
+              "que la personne a déjà donné ; un paiement en ligne qui porte son total au-delà "
+              "est enregistré et l'excédent signalé au trésorier (DON-16). Estrade ne voit que "
+              "ses propres données : le donateur certifie sur /don le total de ses dons.",
+              APPLIED, "",
+              (r.check_cap, r.check_gift_amount, r.donor_cap, r.remaining_allowance,
+               likely_duplicates),
+              E("Virement de 1 000 € d'un donateur qui a déjà donné 4 000 €", ex.over_donor_cap),
+              E("Don en ligne de 5 000 € demandé sur /don", ex.online_gift_over_cap)),
         _rule("DON-3", "CE L52-8 al. 2", "Pas de personnes morales",
               "Refuse le don d'une personne morale (case « personne physique » de la saisie et "
               "de l'import) ; avertit quand le nom évoque une société ou une association (SARL, "
@@ -209,16 +216,25 @@ GROUPS: tuple[Group, ...] = (
               "dépense, une seule fois.", PARTIAL,
               "Pas de relevé brut / frais / net par virement Stripe (REP-3)."),
         _rule("DON-15", "CE L52-4 et L52-8", "Dons mensuels",
-              "Réserve sur le plafond le total des mensualités jusqu'à la fin de la période "
-              "(douze au plus sans date de dépôt) et refuse au-delà ; l'abonnement Stripe "
-              "s'arrête à cette date ; chaque paiement est vérifié à nouveau.", PARTIAL,
+              "Sur /don, refuse une mensualité dont le total jusqu'à la fin de la période "
+              "(douze au plus sans date de dépôt) dépasserait à lui seul 4 600 € ; ce total est "
+              "réservé sur le plafond dès que la page de paiement Stripe est ouverte ; "
+              "l'abonnement Stripe s'arrête à la fin de la période ; chaque paiement est vérifié "
+              "à son enregistrement contre le total du donateur, l'excédent signalé à "
+              "rembourser (DON-16).", PARTIAL,
               "Une date de dépôt saisie après la souscription n'arrête pas l'abonnement : les "
-              "paiements suivants sont signalés à rembourser (MAND-2, DON-16), pas annulés."),
+              "paiements suivants sont signalés à rembourser (MAND-2, DON-16), pas annulés.",
+              (r.check_gift_amount,),
+              E("Don mensuel de 800 € demandé sur /don, six mois avant le dépôt du compte",
+                ex.monthly_over_cap)),
         _rule("DON-16", "CE R39-1-1 ; L52-8, L113-1", "Rendre ce qui ne peut être gardé",
               "Un paiement en ligne au-delà du plafond ou interdit est enregistré puis signalé "
               "à rembourser (seul l'excédent pour un plafond), hors des recettes du tableau de "
               "bord et de l'export ; le remboursement est proposé, exécuté après accord et "
-              "tracé ; l'export pour le dépôt du compte est refusé tant qu'il en reste.",
+              "tracé ; l'export pour le dépôt du compte est refusé tant qu'il en reste. Seul le "
+              "trésorier de la campagne le voit (alertes et remboursements de la trésorerie) : "
+              "ni /don, ni la page de remerciement, ni l'e-mail de confirmation n'en disent "
+              "rien.",
               APPLIED, "", (r.excess_to_refund,)),
         _rule("DON-17", "CNCCFP (FAQ)", "Quêtes anonymes",
               "Une quête s'enregistre sans donateur ni reçu et compte dans le plafond des "
@@ -232,7 +248,7 @@ GROUPS: tuple[Group, ...] = (
               "En mode petite-commune, DON-1 à DON-4, DON-6, DON-10 (avertissement) et DON-12 "
               "restent vérifiés ; pas de reçu ni de mention fiscale.", PARTIAL,
               "Pas de liste des donateurs à rembourser du solde positif (REP-5).",
-              (r.evaluate_gift,)),
+              (r.evaluate_gift, r.evaluate_single_gift)),
     )),
     Group("Prêts (CE L52-7-1, R39-2-1)", (
         _rule("LOAN-1", "CE L52-7-1", "Prêts de personnes physiques",
@@ -291,12 +307,14 @@ GROUPS: tuple[Group, ...] = (
               "Rien pour l'instant.", NOT_YET,
               "En mode parti, /don ne mentionne pas la limite de 15 000 € par an et par foyer."),
         _rule("PARTY-1", "loi 88-227 art. 11-4", "Partis : 7 500 € par personne et par an",
-              "Mode parti : refuse au-delà de 7 500 € par personne et par année civile "
-              "(remboursements rattachés à l'année du don), sans période de collecte ; DON-1, "
+              "Mode parti : refuse à la saisie et à l'import au-delà de 7 500 € par personne "
+              "et par année civile (remboursements rattachés à l'année du don), sans période "
+              "de collecte ; /don ne vérifie que le don lui-même (7 500 € au plus), un paiement "
+              "en ligne au-delà du total annuel est signalé à rembourser (DON-16) ; DON-1, "
               "DON-3, DON-4, DON-6 et DON-10 restent vérifiés.", PARTIAL,
               "Les cotisations ne sont pas enregistrées (elles comptent dans les 7 500 €) ; pas "
               "de reçus par année civile ni de liste annuelle pour la CNCCFP (15 avril).",
-              (r.check_cap, r.donor_cap),
+              (r.check_cap, r.check_gift_amount, r.donor_cap),
               E("Chèque de 1 000 € après 7 000 € donnés dans l'année", ex.over_party_cap)),
     )),
     Group("Propagande, site internet, silence électoral", (

@@ -318,6 +318,35 @@ def check_cap(gift: Gift, facts: CampaignFacts, history: History) -> Decision:
     )
 
 
+def check_gift_amount(gift: Gift, facts: CampaignFacts, months: int = 1) -> Decision:
+    """DON-2 (CE L52-8 al. 1) / PARTY-1 (loi 88-227 art. 11-4) about this gift alone: it may
+    not pass the donor's cap by itself, nor may a monthly gift (DON-15) with its ``months``
+    payments until the end of the collection window together. What anyone gave before plays
+    no part: the public form decides with it, and the person's history is checked when the
+    money is booked (:func:`check_cap`).
+    """
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    cap, party = donor_cap(facts), facts.mode == "parti"
+    article = "art. 11-4 de la loi n° 88-227" if party else "art. L52-8, al. 1, du code électoral"
+    total = gift.amount_cents * months
+    if total <= cap:
+        return Decision.accept()
+    if months == 1:
+        per = "par personne et par an" if party else "par donateur et par élection"
+        return Decision.refuse(
+            "PARTY-1" if party else "DON-2",
+            f"Un don ne peut pas dépasser {format_cents(cap)} {per} ({article}) : ce don de "
+            f"{format_cents(gift.amount_cents)} dépasse à lui seul ce plafond.",
+        )
+    return Decision.refuse(
+        "PARTY-1" if party else "DON-15",
+        f"Un don de {format_cents(gift.amount_cents)} par mois pendant {months} mois ferait "
+        f"{format_cents(total)}, au-delà du plafond de {format_cents(cap)} ({article}) : "
+        f"au plus {format_cents(cap // months)} par mois, ou un don ponctuel.",
+    )
+
+
 def check_cash(gift: Gift) -> Decision:
     """DON-4 (CE L52-8 al. 3): a cash gift may not exceed 150 €.
 
@@ -413,4 +442,29 @@ def evaluate_gift(gift: Gift, facts: CampaignFacts, history: History | None = No
     decisions.append(check_cash_share(gift, facts, history))
     if gift.method != "quete":
         decisions.append(check_foreign(gift.donor))
+    return Decision.combine(*decisions)
+
+
+def evaluate_single_gift(gift: Gift, facts: CampaignFacts, *, months: int = 1) -> Decision:
+    """The rules about this gift alone, all a public form may decide: MAND-1, MAND-2, DON-10,
+    DON-3, DON-1, DON-12 (the candidate and colistiers are public), the gift's own amount
+    (DON-2 or PARTY-1; DON-15 for ``months`` monthly payments), DON-4 and DON-6.
+
+    It takes no :class:`History` on purpose: its answer is the same whoever gave what before,
+    so the form tells nobody anything about anyone's giving. The person's total across every
+    site and channel is checked when the money is booked (:func:`evaluate_gift`; an online
+    payment over the cap is kept and its excess flagged for refund, DON-16).
+    """
+    decisions = [check_mandataire(facts), check_window(gift, facts)]
+    if gift.method != "quete":
+        donor = gift.donor
+        decisions += [
+            check_identity(donor, facts),
+            check_legal_person(donor),
+            check_eligibility(donor, include_natural_person=False),
+        ]
+        if facts.mode != "parti":
+            decisions.append(check_personal_contribution(donor, facts))
+        decisions += [check_gift_amount(gift, facts, months), check_cash(gift),
+                      check_foreign(donor)]
     return Decision.combine(*decisions)
