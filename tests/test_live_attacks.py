@@ -132,18 +132,18 @@ def test_a_rival_campaign_reveals_nothing_to_another_sites_staff(live: LiveServe
         rival_campaign = site.campaign.id
     import requests
 
-    session = requests.Session()
-    form = session.get(f"{live.url}/admin/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
-    assert token
-    session.post(f"{live.url}/admin/login", data={"csrf_token": token.group(1),
-                 "email": "treasurer@example.org", "password": PASSWORD})
-    own = session.get(f"{live.url}/admin/tresorerie/")
-    assert own.status_code == 200 and "Liste rivale" not in own.text
-    for url in (f"/admin/tresorerie/{rival_campaign}/donateurs.csv",
-                f"/admin/tresorerie/{rival_campaign}/donateurs.xlsx"):
-        response = session.get(f"{live.url}{url}", allow_redirects=False)
-        assert response.status_code == 404 and "Secrète" not in response.text
+    with requests.Session() as session:
+        form = session.get(f"{live.url}/admin/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+        assert token
+        session.post(f"{live.url}/admin/login", data={"csrf_token": token.group(1),
+                     "email": "treasurer@example.org", "password": PASSWORD})
+        own = session.get(f"{live.url}/admin/tresorerie/")
+        assert own.status_code == 200 and "Liste rivale" not in own.text
+        for url in (f"/admin/tresorerie/{rival_campaign}/donateurs.csv",
+                    f"/admin/tresorerie/{rival_campaign}/donateurs.xlsx"):
+            response = session.get(f"{live.url}{url}", allow_redirects=False)
+            assert response.status_code == 404 and "Secrète" not in response.text
 
 
 def test_unknown_host_names_get_nothing(live: LiveServer) -> None:

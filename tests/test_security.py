@@ -15,7 +15,7 @@ from app.config import PROJECT_ROOT
 from app.security import STRICT_CSP, require_production_settings, secret_key_problem
 from app.settings import ConfigError
 from tests.factories import PASSWORD
-from tests.support.app import make_app
+from tests.support.app import inside, make_app
 
 
 def test_staff_pages_have_a_strict_policy_and_are_never_cached(client, auth) -> None:
@@ -55,7 +55,7 @@ def test_https_behind_a_declared_proxy_gets_hsts_and_secure_cookies(database_url
                                                                     users) -> None:
     for proxies, secure in ((0, False), (1, True)):
         app = make_app(database_url, tmp_path, ESTRADE_PROXY_COUNT=proxies)
-        with app.app_context():
+        with inside(app):
             client = app.test_client()
             forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
             response = client.post("/admin/login", headers=forwarded, data={
