@@ -37,14 +37,14 @@ run: $(VENV)/.installed-run translations
 ## (SQLite, PostgreSQL, Chromium, localstripe, SMTP, the outside judges)
 test: $(VENV)/.installed-test translations
 	@scripts/ensure-chromium.sh
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench scripts migrations
 	$(BIN)/mypy
 	@scripts/run-tests.sh
 
 ## make test-fast: the quick loop while working: unit and SQLite HTTP tests, no browser,
 ## no PostgreSQL, no outside judges, spread over the machine's cores (under a minute)
 test-fast: $(VENV)/.installed-test translations
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench scripts migrations
 	$(BIN)/python -m pytest -q -n auto -m "not browser and not postgres and not judges" $(ARGS)
 
 ## make typecheck: mypy, strict on app/core, default on the rest (settings in setup.cfg)
@@ -52,7 +52,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench scripts migrations
 
 ## make bench-build: build generated corpora with Estrade, Pelican and Hugo side by side
 bench-build: $(VENV)/.installed-test translations

@@ -24,8 +24,9 @@ from sqlalchemy import case, func, or_, select
 
 from app.campaigns.models import Campaign, Site
 from app.core.finance.decision import Decision, Gift
+from app.core.finance.eligibility import collection_window
 from app.core.finance.identity import Identity
-from app.core.finance.rules import collection_window, evaluate_single_gift
+from app.core.finance.rules import evaluate_single_gift
 from app.dbutil import require_transaction
 from app.donations.models import Donation
 from app.extensions import db

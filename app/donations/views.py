@@ -11,9 +11,9 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from app.access import public
+from app.core.finance.eligibility import company_markers
 from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import MoneyError, format_cents
-from app.core.finance.rules import company_markers
 from app.dbutil import transaction
 from app.donations.booking import subscription_end_timestamp
 from app.donations.forms import DonationForm

@@ -25,7 +25,7 @@ from app.ledger.donors import merge_donors
 from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import Donor
 from app.ledger.totals import accepted_total
-from app.timeutil import utcnow
+from app.timeutil import PARIS, utcnow
 from tests.factories import create_user, demo_site, new_donation, tx, who
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import (
@@ -160,7 +160,8 @@ def test_without_a_filing_date_a_monthly_gift_stops_after_the_months_it_reserved
     plan = new_donation(5_000, monthly=True)
     assert plan.months == MONTHS_WITHOUT_END and plan.reserved_cents == 5_000 * 12
     assert plan.subscription_end_at is not None
-    started = plan.created_at.date()
+    # The legal calendar is French: a plan made at 23:30 UTC on 1 December starts on the 2nd.
+    started = plan.created_at.replace(tzinfo=UTC).astimezone(PARIS).date()
     assert plan.subscription_end_at.date() == last_payment_day(started, 12)
 
 

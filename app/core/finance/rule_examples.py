@@ -12,20 +12,22 @@ from dataclasses import replace
 from datetime import date
 
 from app.core.finance.decision import CampaignFacts, Decision, Donor, Gift, History
+from app.core.finance.eligibility import (
+    check_eligibility,
+    check_foreign,
+    check_identity,
+    check_legal_person,
+    check_mandataire,
+    check_personal_contribution,
+    check_window,
+)
 from app.core.finance.legal_text import MandateFacts, legal_mentions
 from app.core.finance.money import format_cents
 from app.core.finance.rules import (
     check_cap,
     check_cash,
     check_cash_share,
-    check_eligibility,
-    check_foreign,
     check_gift_amount,
-    check_identity,
-    check_legal_person,
-    check_mandataire,
-    check_personal_contribution,
-    check_window,
 )
 from app.core.finance.spending_cap import reimbursement_ceiling, spending_cap
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from app.core.finance import eligibility as el
 from app.core.finance import rule_examples as ex
 from app.core.finance import rules as r
 from app.core.finance.decision import Decision
@@ -80,14 +81,14 @@ GROUPS: tuple[Group, ...] = (
               "campagne, en mode candidat, n'a pas de mandataire déclaré (type MF ou AFE, nom, "
               "date de déclaration) ; alerte sur le tableau de bord de la trésorerie.", PARTIAL,
               "Rien n'empêche d'enregistrer le même mandataire pour deux campagnes (pas de "
-              "contrainte d'unicité).", (r.check_mandataire,),
+              "contrainte d'unicité).", (el.check_mandataire,),
               E("Campagne municipale sans mandataire déclaré", ex.no_mandataire)),
         _rule("MAND-2", "CE L52-4 al. 2", "La période de collecte",
               "Refuse les dons datés d'avant l'ouverture (1er jour du mois, six mois avant le "
               "mois de l'élection, douze pour la présidentielle ; date saisie pour une élection "
               "partielle) ou d'après le dépôt du compte ; /don est fermé hors de la période et "
               "les dons mensuels s'arrêtent à sa fin.", APPLIED, "",
-              (r.check_window, r.collection_window, legal_window_start),
+              (el.check_window, el.collection_window, legal_window_start),
               E("Chèque du 20/08/2025 pour les municipales de mars 2026", ex.before_window),
               E("Chèque reçu après le dépôt du compte le 22/05/2026", ex.after_filing)),
         _rule("MAND-3", "CE L52-4 al. 3", "Le mandataire règle les dépenses",
@@ -101,7 +102,7 @@ GROUPS: tuple[Group, ...] = (
               "de L52-8 restent vérifiées (DON-SMALL).", PARTIAL,
               "Le mode est choisi dans le fichier de campagne : rien ne vérifie que la "
               "population est bien inférieure à 9 000 habitants.",
-              (r.check_mandataire, spending_cap),
+              (el.check_mandataire, spending_cap),
               E("Plafond d'une commune de 5 000 habitants", ex.small_commune_cap)),
         _rule("MAND-5", "CE L52-5", "L'association de financement électorale (AFE)",
               "Enregistre le type AFE, son nom, sa préfecture et sa date de déclaration, repris "
@@ -123,7 +124,7 @@ GROUPS: tuple[Group, ...] = (
               "Refuse le don d'une personne ni française ni domiciliée en France, ou sans les "
               "attestations : /don les exige (personne physique, fonds personnels, plafond) et "
               "les garde avec leur heure et l'adresse IP ; le trésorier confirme que le donateur "
-              "a signé celles du formulaire papier.", APPLIED, "", (r.check_eligibility,),
+              "a signé celles du formulaire papier.", APPLIED, "", (el.check_eligibility,),
               E("Donateur belge domicilié en Belgique", ex.foreign_non_resident),
               E("Don sans l'attestation du donateur", ex.no_attestation)),
         _rule("DON-2", "CE L52-8 al. 1, 2e phrase", "4 600 € par donateur et par élection",
@@ -148,7 +149,7 @@ GROUPS: tuple[Group, ...] = (
               "SCI, association…) ; /don demande alors de confirmer un don personnel.", PARTIAL,
               "Les contributions des partis ne sont pas saisies ni rapprochées de la liste de "
               "la CNCCFP ; les cartes d'entreprise ne sont pas détectées ; pas de prêts (LOAN-1).",
-              (r.check_legal_person, r.company_markers),
+              (el.check_legal_person, el.company_markers),
               E("Don enregistré au nom d'une boulangerie", ex.legal_person),
               E("Don au nom de « Jean Martin SARL »", ex.company_like_name)),
         _rule("DON-4", "CE L52-8 al. 3", "150 € au plus en espèces",
@@ -168,7 +169,8 @@ GROUPS: tuple[Group, ...] = (
               "l'étranger.", PARTIAL,
               "Le pays de la carte n'est transmis par aucun canal (ni Stripe, ni saisie, ni "
               "import) : cet avertissement ne se déclenche pas encore en pratique.",
-              (r.check_foreign,), E("Donateur belge payant avec une carte belge", ex.foreign_card)),
+              (el.check_foreign,),
+              E("Donateur belge payant avec une carte belge", ex.foreign_card)),
         _rule("DON-7", "CE L52-8 al. 4", "Prêts d'un parti avec intérêts",
               "Rien pour l'instant.", NOT_YET, NO_LOANS),
         _rule("DON-8", "CE L52-8 al. 7", "Publicité presse pour appeler aux dons",
@@ -187,7 +189,7 @@ GROUPS: tuple[Group, ...] = (
               "Exige nom, prénom, adresse du domicile fiscal, code postal, commune, pays et "
               "nationalité (refus, simple avertissement en mode petite-commune) ; avertit sur "
               "un code postal français inhabituel ; la date de naissance n'est pas demandée.",
-              APPLIED, "", (r.check_identity,),
+              APPLIED, "", (el.check_identity,),
               E("Don sans adresse ni nationalité", ex.incomplete_identity),
               E("Code postal « 7500 » en France", ex.odd_postcode)),
         _rule("DON-11", "CE R39-1 al. 2 à 4", "Reçus-dons de la CNCCFP",
@@ -202,7 +204,7 @@ GROUPS: tuple[Group, ...] = (
               "La règle demande un avertissement et une requalification : Estrade refuse, et ne "
               "sait pas encore enregistrer l'apport personnel ; les dons d'un futur colistier "
               "ne sont pas requalifiés quand il rejoint la liste.",
-              (r.check_personal_contribution,),
+              (el.check_personal_contribution,),
               E("Versement de « DUPONT Marie », la candidate", ex.candidate_gives)),
         _rule("DON-13", "CE R39-1-1", "Dons en ligne par un prestataire de paiement",
               "/don porte les mentions (DON-9), relève l'identité R39-1 et garde les "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from app.core.finance import rules
+from app.core.finance import eligibility, rules
 
 LAW_ID = re.compile(r"\b(?:DON|MAND|PARTY|CAP|RMB|TAX)-(?:\d+|SMALL)\b")
 ARTICLE = re.compile(r"\b(?:L\.? ?\d{2,3}-\d+(?:-\d+)?|R\.? ?\d{2}-\d+(?:-\d+)?|art\.|loi)",
@@ -14,7 +14,8 @@ ARTICLE = re.compile(r"\b(?:L\.? ?\d{2,3}-\d+(?:-\d+)?|R\.? ?\d{2}-\d+(?:-\d+)?|
 
 def rule_functions() -> list[tuple[str, object]]:
     return [(name, fn) for name, fn in inspect.getmembers(rules, inspect.isfunction)
-            if name.startswith("check_") and fn.__module__ == rules.__name__]
+            if name.startswith("check_")
+            and fn.__module__ in (rules.__name__, eligibility.__name__)]
 
 
 def test_there_are_rules() -> None:
