@@ -110,21 +110,31 @@ def ledger_cli() -> None:
     """Registre financier (en ajout seul, chaîné par empreintes)."""
 
 
+def _head_text(head: Any) -> str:
+    return f"n° {head.seq}, empreinte {head.hash}" if head.seq else "vide"
+
+
 @ledger_cli.command("verify")
 @click.option("--site", "slug", help="Vérifier seulement ce site.")
 @with_appcontext
 def verify_command(slug: str | None) -> None:
-    """Recalcule le chaînage et les totaux ; code 1 à la première écriture altérée."""
-    from app.ledger.verify import verify_all
+    """Recalcule les chaînes (écritures, signalements et remboursements, fusions) et les totaux,
+    affiche la tête de chaque chaîne ; code 1 à la première anomalie."""
+    from app.ledger.verify import french_time, verify_all
+    from app.timeutil import utcnow
 
     if slug:
         site_campaign(slug)
     checks = verify_all(slug)
+    if checks:
+        click.echo(f"Têtes des chaînes au {french_time(utcnow())} :")
     bad = [c for c in checks if c.problem is not None]
     for check in checks:
         state = "ALTÉRÉ" if check.problem else "intègre"
         click.echo(f"{check.site_slug} : {check.entries} écritures, solde "
                    f"{format_cents(check.balance_cents)}, {state}")
+        for head in check.heads:
+            click.echo(f"    {head.label} : {_head_text(head)}")
         if check.problem:
             click.echo(f"    première anomalie : {check.problem.message}")
     if bad:

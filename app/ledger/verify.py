@@ -12,6 +12,7 @@ treasury page shows and every export carries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from app.core.finance.money import format_cents
 from app.extensions import db
 from app.ledger.evidence import MERGES, Tracked, tracked
 from app.ledger.models import Donor, LedgerEntry, LedgerEvent
+from app.timeutil import PARIS
 
 #: French names of the three chains of a campaign, and of what each chains.
 CHAIN_LABELS = {"entries": "écritures",
@@ -98,6 +100,17 @@ def head(kind: str, key: str) -> ChainHead:
 def heads(campaign: Campaign) -> tuple[ChainHead, ...]:
     """The heads of the campaign's chains, as stored now."""
     return tuple(head(kind, key) for kind, key in chain_keys(campaign))
+
+
+def paris_time(moment: datetime) -> datetime:
+    """A naive UTC time (as stored) in France."""
+    return moment.replace(tzinfo=UTC).astimezone(PARIS)
+
+
+def french_time(moment: datetime) -> str:
+    """A naive UTC time as the treasurer reads it: « 02/11/2026 à 11:00 (heure de Paris) »."""
+    local = paris_time(moment)
+    return f"{local:%d/%m/%Y} à {local:%H:%M} (heure de Paris)"
 
 
 # -- the entries ---------------------------------------------------------------------------------
