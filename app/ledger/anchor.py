@@ -135,6 +135,9 @@ def _chain_finding(chain: dict[str, Any], when: str) -> str | None:
         return None
     kind = str(chain["kind"])
     label, noun = CHAIN_LABELS[kind], f"l'{CHAIN_NOUNS[kind]}"
+    if diff.truncated and any(seq > diff.seq for seq in current):  # a gap, not an end cut
+        return (f"{label} : {noun} n° {diff.seq} de l'ancre du {when} manque dans la "
+                "base.")
     if diff.truncated:
         last = max(current, default=0)
         rest = f"la base s'arrête au n° {last}" if last else "la chaîne est vide dans la base"

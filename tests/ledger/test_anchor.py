@@ -147,3 +147,15 @@ def test_an_anchor_of_another_site_says_so(runner, give, tmp_path) -> None:
     path.write_text(json.dumps(written), encoding="utf-8")
     result = verify(runner, "--site", "demo", "--anchor", str(path))
     assert result.exit_code == 1 and "ne porte pas sur le site « demo »" in result.output
+
+
+def test_an_anchor_names_an_entry_missing_from_the_middle(runner, give, tmp_path) -> None:
+    gifts(give, 3)
+    path = tmp_path / "ancre.json"
+    anchor(runner, path)
+    tamper("DELETE FROM ledger_entries WHERE seq = 2")
+    result = verify(runner, "--anchor", str(path))
+    assert result.exit_code == 1
+    assert "écriture n° 2 manquante" in result.output  # the chain says it too
+    assert ("campagne « demo » — écritures : l'écriture n° 2 de l'ancre du " in result.output
+            and "manque dans la base." in result.output)
