@@ -1,4 +1,5 @@
-"""Online donations before and after payment, Stripe events seen, refunds awaiting approval."""
+"""Online donations before and after payment, Stripe events seen, refunds awaiting approval
+(a projection of the evidence journal, :mod:`app.ledger.evidence`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
+from app.ledger.evidence import Tracked, track
 from app.timeutil import utcnow
 
 #: pending → (processing) → paid | failed | expired | cancelled; monthly: paid → ended.
@@ -98,3 +100,23 @@ class RefundRequest(Model):
     approved_at: Mapped[datetime | None]
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def _refund_kind(row: RefundRequest, inserted: bool, changed: frozenset[str]) -> str:
+    if inserted or "status" in changed:
+        return f"refund.{row.status}"  # proposed, approved, executed, cancelled
+    return "refund.changed"
+
+
+#: What is owed back is evidence: every change of a refund request (all but ``last_error``,
+#: Stripe's last complaint) is chained in its campaign's journal (app.ledger.evidence).
+REFUND_REQUESTS = track(Tracked(
+    RefundRequest, "refund_request", "demande de remboursement",
+    ("entry_id", "flag_id", "charge_id", "amount_cents", "reason", "status", "created_at",
+     "approved_by_id", "approved_at", "stripe_refund_id"),
+    scope="campaign", link="entry_id", kind_of=_refund_kind,
+    field_labels={"entry_id": "don remboursé", "flag_id": "signalement", "charge_id":
+                  "paiement Stripe", "amount_cents": "montant", "reason": "motif",
+                  "status": "état", "created_at": "date", "approved_by_id": "approuvé par",
+                  "approved_at": "date d'approbation",
+                  "stripe_refund_id": "remboursement Stripe"}))

@@ -150,9 +150,11 @@ def _record_approval(request_id: int, user: User) -> ApprovalResult | tuple[str,
                        f"{format_cents(owed)} à rendre sur ce don (DON-16) : déjà remboursé par "
                        "ailleurs. Aucun remboursement n'a été fait ; vérifiez le registre.")
         elif request.status == "proposed":
-            request.status = "approved"
+            # The approver first: reading ``user.id`` may autoflush, and each flush of a
+            # changed request is an event of the evidence journal (one, with the approver).
             request.approved_by_id = user.id
             request.approved_at = utcnow()
+            request.status = "approved"
             audit.record("refund.approve", request, user=user,
                          amount_cents=request.amount_cents, charge=request.charge_id)
         charge_id, amount = request.charge_id, request.amount_cents
@@ -207,9 +209,9 @@ def approve(request_id: int, by_email: str) -> ApprovalResult:
             reason=f"Remboursement approuvé par {user.email} : {request.reason}",
             recorded_by_id=user.id, details={"refund": refund_id, "charge": charge_id,
                                              "refund_request": request_id})
-        request.status = "executed"
         request.stripe_refund_id = refund_id
         request.last_error = None
+        request.status = "executed"
         audit.record("refund.execute", request, user=user, amount_cents=amount,
                      refund=refund_id, entry_id=entry.id)
     return ApprovalResult(request_id, True, refund_id, entry.id,

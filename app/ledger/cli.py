@@ -110,27 +110,87 @@ def ledger_cli() -> None:
     """Registre financier (en ajout seul, chaîné par empreintes)."""
 
 
+def _head_text(head: Any) -> str:
+    return f"n° {head.seq}, empreinte {head.hash}" if head.seq else "vide"
+
+
 @ledger_cli.command("verify")
 @click.option("--site", "slug", help="Vérifier seulement ce site.")
+@click.option("--anchor", "anchor_file",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Ancre écrite plus tôt par « estrade ledger anchor » : détecte aussi une "
+                   "chaîne tronquée ou réécrite depuis.")
 @with_appcontext
-def verify_command(slug: str | None) -> None:
-    """Recalcule le chaînage et les totaux ; code 1 à la première écriture altérée."""
-    from app.ledger.verify import verify_all
+def verify_command(slug: str | None, anchor_file: Path | None) -> None:
+    """Recalcule les chaînes (écritures, signalements et remboursements, fusions) et les totaux,
+    affiche la tête de chaque chaîne ; code 1 à la première anomalie."""
+    from app.ledger.anchor import AnchorError, check_anchor, load_anchor, written_at
+    from app.ledger.verify import french_time, verify_all
+    from app.timeutil import utcnow
 
     if slug:
         site_campaign(slug)
+    anchor = None
+    if anchor_file is not None:
+        try:
+            anchor = load_anchor(anchor_file)
+        except AnchorError as exc:
+            fail(str(exc))
     checks = verify_all(slug)
+    if checks:
+        click.echo(f"Têtes des chaînes au {french_time(utcnow())} :")
     bad = [c for c in checks if c.problem is not None]
     for check in checks:
         state = "ALTÉRÉ" if check.problem else "intègre"
         click.echo(f"{check.site_slug} : {check.entries} écritures, solde "
                    f"{format_cents(check.balance_cents)}, {state}")
+        for head in check.heads:
+            click.echo(f"    {head.label} : {_head_text(head)}")
         if check.problem:
             click.echo(f"    première anomalie : {check.problem.message}")
-    if bad:
+    findings = check_anchor(anchor, slug) if anchor is not None else []
+    if anchor is not None:
+        when = french_time(written_at(anchor))
+        for finding in findings:
+            click.echo(f"ANCRE DU {when} : {finding.message}")
+        if not findings:
+            click.echo(f"Ancre du {when} : conforme (rien de ce qu'elle couvre n'a été "
+                       "supprimé ni modifié).")
+    if bad or findings:
         raise SystemExit(1)
     if not checks:
         click.echo("Aucune campagne à vérifier.")
+
+
+@ledger_cli.command("anchor")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Fichier de l'ancre à écrire (JSON).")
+@click.option("--site", "slug", help="Seulement la campagne de ce site.")
+@with_appcontext
+def anchor_command(out: Path, slug: str | None) -> None:
+    """Écrit l'ancre du registre (la tête de chaque chaîne) à garder hors du serveur, pour
+    « estrade ledger verify --anchor » ; refusé sur un registre altéré."""
+    from app.campaigns.models import Campaign
+    from app.ledger.anchor import build_anchor, write_anchor
+    from app.ledger.verify import verify_all
+
+    if slug:
+        site_campaign(slug)
+    checks = verify_all(slug)
+    if (bad := next((c for c in checks if c.problem is not None), None)) is not None:
+        assert bad.problem is not None
+        fail(f"Registre de « {bad.site_slug} » altéré ({bad.problem.message}) : pas d'ancre "
+             "sur un registre altéré (voir « estrade ledger verify »).")
+    campaigns = [c for c in (db.session.get(Campaign, check.campaign_id) for check in checks)
+                 if c is not None]
+    anchor = build_anchor(campaigns)
+    write_anchor(out, anchor)
+    for check in checks:
+        click.echo(f"{check.site_slug} :")
+        for head in check.heads:
+            click.echo(f"    {head.label} : {_head_text(head)}")
+    click.echo(f"Ancre de {len(campaigns)} campagne(s) écrite dans {out} : gardez-la hors du "
+               "serveur (envoyez-la à l'expert-comptable, imprimez-la).")
 
 
 @click.command("cap")

@@ -5,7 +5,9 @@ One row per donation with the R39-1 fields (DON-10), the CNCCFP receipt number w
 4,600 € cap (DON-2); refunds appear as negative rows; totals by method close the file.
 Money flagged DON-16 and not yet refunded is shown on its row but left out of the totals of
 receipts (a line of its own says how much), and an export for filing the account is refused
-while any remains.
+while any remains. Every export ends with the heads of the campaign's chains and the time
+(a sheet of its own in XLSX): whoever receives the file can later check that the ledger it
+came from still holds what it showed (``estrade ledger verify``, docs/security-ledger.md).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from app.ledger.facts import campaign_cap
 from app.ledger.locks import canonical_id
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.totals import money_to_refund
+from app.ledger.verify import french_time, heads
+from app.timeutil import utcnow
 
 COLUMNS = ("N° de reçu", "Date", *(field.label for field in IDENTITY_FIELDS), "Nature",
            "Montant (€)", "Mode de paiement", "Référence", "Cumul du donateur (€)", "Statut")
@@ -113,6 +117,16 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
     return rows, totals
 
 
+def chain_rows(campaign: Campaign) -> list[list[str | int]]:
+    """The heads of the campaign's chains as the export's closing lines."""
+    rows: list[list[str | int]] = [
+        [f"Têtes des chaînes du registre au {french_time(utcnow())}"],
+        ["Chaîne", "Dernier n°", "Empreinte (SHA-256)"]]
+    for head in heads(campaign):
+        rows.append([head.label, head.seq, head.hash if head.seq else "vide"])
+    return rows
+
+
 def export_donors(campaign: Campaign, fmt: str, out: Path, *, for_filing: bool = False) -> int:
     """Write the donor list; ``for_filing`` refuses while DON-16 money awaits its refund."""
     if for_filing and (to_refund := money_to_refund(campaign.id)):
@@ -121,8 +135,9 @@ def export_donors(campaign: Campaign, fmt: str, out: Path, *, for_filing: bool =
             f"plafond ou interdits ({euros(sum(to_refund.values()))} €) doivent d'abord être "
             "remboursés (DON-16). Voir « estrade refunds list ».")
     rows, totals = build_rows(campaign)
+    chains = chain_rows(campaign)
     if fmt == "xlsx":
-        atomic_write_bytes(out, _xlsx(rows, totals))
+        atomic_write_bytes(out, _xlsx(rows, totals, chains))
     else:
         import io
 
@@ -133,13 +148,16 @@ def export_donors(campaign: Campaign, fmt: str, out: Path, *, for_filing: bool =
         writer.writerows(_inert_row(row) for row in rows)
         writer.writerow([])
         writer.writerows(totals)
+        writer.writerow([])
+        writer.writerows(chains)
         # BOM: French Excel opens UTF-8 CSV correctly only with it.
         atomic_write_bytes(out, ("\ufeff" if fmt == "csv" else "").encode()
                            + buffer.getvalue().encode("utf-8"))
     return len(rows)
 
 
-def _xlsx(rows: list[list[str | int]], totals: list[list[str]]) -> bytes:
+def _xlsx(rows: list[list[str | int]], totals: list[list[str]],
+          chains: list[list[str | int]]) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -164,6 +182,11 @@ def _xlsx(rows: list[list[str | int]], totals: list[list[str]]) -> bytes:
         for cell in cells:
             if isinstance(cell.value, Decimal):
                 cell.number_format = '#,##0.00 "€"'
+    registry = book.create_sheet("Registre")
+    for line in chains:
+        registry.append(line)
+    registry.column_dimensions["A"].width = 60
+    registry.column_dimensions["C"].width = 70
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,4 +1,6 @@
-"""Ledger tables: donors, entries (append-only, hash-chained), merges and compliance flags."""
+"""Ledger tables: donors, entries (append-only, hash-chained), merges and compliance flags,
+and the evidence journal of the flags, refund requests and donor decisions (append-only,
+hash-chained: :mod:`app.ledger.evidence`)."""
 
 from __future__ import annotations
 
@@ -153,9 +155,44 @@ class ComplianceFlag(Model):
     entry: Mapped[LedgerEntry] = relationship(foreign_keys=[entry_id])
 
 
+class LedgerEvent(Model):
+    """One immutable change of a row that decides what a donor may give or what is owed back
+    (a DON-16 flag, a refund request, a merge or keep-apart decision), with the row's whole
+    state after it. Chained per campaign (``campaign:<id>``) or, for the donor decisions that
+    span every site of an election, per election (``election:<id>``)."""
+
+    __tablename__ = "ledger_events"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(40))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), index=True)
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def chained_fields(self) -> dict[str, Any]:
+        from app.core.finance.chain import EVENT_FIELDS
+
+        return {name: getattr(self, name) for name in EVENT_FIELDS}
+
+
 def _refuse_change(mapper: Any, connection: Any, target: LedgerEntry) -> None:
     raise RuntimeError("Le registre est en ajout seul : écrivez une écriture d'annulation.")
 
 
+def _refuse_event_change(mapper: Any, connection: Any, target: LedgerEvent) -> None:
+    raise RuntimeError("Le journal des signalements, remboursements et fusions est en ajout "
+                       "seul.")
+
+
 event.listen(LedgerEntry, "before_update", _refuse_change)
 event.listen(LedgerEntry, "before_delete", _refuse_change)
+event.listen(LedgerEvent, "before_update", _refuse_event_change)
+event.listen(LedgerEvent, "before_delete", _refuse_event_change)

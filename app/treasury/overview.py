@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -16,7 +17,8 @@ from app.ledger.exporter import donor_money
 from app.ledger.facts import campaign_cap
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.totals import campaign_cash_total, money_to_refund
-from app.ledger.verify import verify_campaign
+from app.ledger.verify import ChainHead, paris_time, verify_campaign
+from app.timeutil import utcnow
 
 
 @dataclass
@@ -39,6 +41,9 @@ class CampaignOverview:
     reimbursement_cents: int | None
     demo_gifts: int = 0  # demonstration payments: shown apart, never counted
     alerts: list[Alert] = field(default_factory=list)
+    #: The last link of each of the campaign's chains, to compare with an anchor.
+    heads: tuple[ChainHead, ...] = ()
+    checked_at: datetime | None = None  # in France
 
     @property
     def cash_share_percent(self) -> int | None:
@@ -76,7 +81,8 @@ def overview(campaign: Campaign) -> CampaignOverview:
         reimbursement_cents=reimbursement_ceiling(cap) if cap else None,
         demo_gifts=db.session.scalar(select(func.count(LedgerEntry.id)).where(
             LedgerEntry.campaign_id == campaign.id, LedgerEntry.demo.is_(True),
-            LedgerEntry.kind == "donation")) or 0)
+            LedgerEntry.kind == "donation")) or 0,
+        heads=check.heads, checked_at=paris_time(utcnow()))
     result.alerts = _alerts(campaign, result, check.problem)
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
 from pathlib import Path
@@ -21,8 +22,10 @@ from app.dbutil import transaction
 from app.donations.refunds import RefundApprovalError, approve, list_requests, refund_site_id
 from app.extensions import db
 from app.forms import identity_of
+from app.ledger.anchor import build_anchor
 from app.ledger.exporter import export_donors
 from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
+from app.ledger.verify import verify_campaign
 from app.timeutil import utcnow
 from app.treasury.forms import OfflineGiftForm
 from app.treasury.overview import overview
@@ -125,6 +128,25 @@ def export(campaign_id: int, fmt: str) -> Any:
         data = out.read_bytes()
     name = f"donateurs-{campaign.site.slug}-{utcnow():%Y-%m-%d}.{fmt}"
     return Response(data, mimetype=EXPORT_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/<int:campaign_id>/ancre.json")
+@site_required("treasury", _campaign_site)
+def anchor(campaign_id: int) -> Any:
+    """The anchor of the campaign's chains (the same file as ``estrade ledger anchor --site``),
+    to keep off the server: ``estrade ledger verify --anchor`` later shows a chain cut short or
+    rewritten since. Refused on an altered ledger."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    if verify_campaign(campaign).problem is not None:
+        flash(_("Registre altéré : aucune ancre n'est délivrée tant que l'anomalie signalée "
+                "n'est pas expliquée."), "error")
+        return redirect(url_for("treasury.dashboard"), 303)
+    data = json.dumps(build_anchor([campaign]), ensure_ascii=False, indent=1) + "\n"
+    name = f"ancre-{campaign.site.slug}-{utcnow():%Y-%m-%d}.json"
+    return Response(data, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

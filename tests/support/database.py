@@ -33,14 +33,24 @@ def truncate_all(url: str) -> None:
     engine.dispose()
 
 
+#: The append-only tables and their guards (migrations 0002 and 0008).
+APPEND_ONLY = ("ledger_entries", "ledger_events")
+
+
 def tamper(sql: str) -> None:
-    """What someone with raw database access could do: drop the guard, edit a row."""
+    """What someone with raw database access could do: drop the guards (the ORM's and the
+    append-only triggers of the ledger and of its evidence journal), then edit, delete or
+    insert rows."""
     dialect = db.engine.dialect.name
     if dialect == "postgresql":
-        db.session.execute(sa.text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
+        for table in APPEND_ONLY:
+            db.session.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
     else:
-        db.session.execute(sa.text("DROP TRIGGER IF EXISTS ledger_entries_no_update"))
+        for table in APPEND_ONLY:
+            for event in ("update", "delete"):
+                db.session.execute(sa.text(f"DROP TRIGGER IF EXISTS {table}_no_{event}"))
     db.session.execute(sa.text(sql))
     if dialect == "postgresql":
-        db.session.execute(sa.text("ALTER TABLE ledger_entries ENABLE TRIGGER USER"))
+        for table in APPEND_ONLY:
+            db.session.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
     db.session.commit()

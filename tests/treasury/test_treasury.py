@@ -135,3 +135,64 @@ def test_donor_list_downloads(client, auth, demo_site, in_window) -> None:
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert client.get("/admin/tresorerie/1/donateurs.pdf").status_code == 404
     assert client.get("/admin/tresorerie/99/donateurs.csv").status_code == 404
+
+
+def test_the_treasurer_sees_the_head_of_each_chain(client, auth, demo_site) -> None:
+    campaign = demo_site.campaign
+    tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=450_000,
+                              on=date(2026, 11, 2), method="cheque", identity=identity(),
+                              source_ref="c:1"))
+    tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=30_000, on=date(2026, 11, 3),
+                              method="carte", identity=identity(),
+                              source_ref="stripe:charge:ch_1"), enforce=False)
+    last = db.session.scalar(select(LedgerEntry).where(LedgerEntry.seq == 2))
+    from app.ledger.models import LedgerEvent
+
+    event = db.session.scalar(select(LedgerEvent))  # the DON-16 flag on the card payment
+    auth.login("treasurer@example.org")
+    html = client.get("/admin/tresorerie/").get_data(as_text=True)
+    assert "Têtes des chaînes du registre le " in html
+
+    def row(label: str, seq: int, digest: str) -> str:
+        return (f'<th scope="row">{label}</th><td>{seq}</td><td><code>{digest[:32]}<wbr>'
+                f"{digest[32:]}</code></td>")
+
+    assert row("Écritures", 2, last.hash) in html
+    assert row("Signalements et remboursements (DON-16)", 1, event.hash) in html
+    assert "Fusions et distinctions de fiches (DON-2, toute l'élection)</th><td>0</td>" in html
+    assert "estrade ledger verify --anchor" in html
+    assert f'href="/admin/tresorerie/{campaign.id}/ancre.json"' in html
+    csv_text = client.get(f"/admin/tresorerie/{campaign.id}/donateurs.csv").data.decode(
+        "utf-8-sig")
+    assert f"écritures;2;{last.hash}" in csv_text
+    assert f"signalements et remboursements (DON-16);1;{event.hash}" in csv_text
+
+
+def test_the_treasurer_downloads_the_anchor_and_it_shows_a_truncation_later(
+        client, auth, demo_site, runner, tmp_path) -> None:
+    from tests.support.database import tamper
+
+    campaign = demo_site.campaign
+    for n in range(3):
+        tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=10_000,
+                                  on=date(2026, 11, 2), method="cheque",
+                                  identity=identity(f"Nom{n}"), source_ref=f"c:{n}"))
+    auth.login("treasurer@example.org")
+    response = client.get(f"/admin/tresorerie/{campaign.id}/ancre.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="ancre-demo-')
+    path = tmp_path / "ancre.json"
+    path.write_bytes(response.data)
+    assert runner.invoke(args=["ledger", "verify", "--anchor", str(path)]).exit_code == 0
+    tamper("DELETE FROM ledger_entries WHERE seq = 3")
+    result = runner.invoke(args=["ledger", "verify", "--anchor", str(path)])
+    assert result.exit_code == 1
+    assert "chaîne tronquée à partir de l'écriture n° 3" in result.output
+    # No anchor of an altered ledger; never another campaign's.
+    tamper("UPDATE ledger_entries SET amount_cents = 1 WHERE seq = 1")
+    refused = client.get(f"/admin/tresorerie/{campaign.id}/ancre.json")
+    assert refused.status_code == 303
+    assert client.get("/admin/tresorerie/99/ancre.json").status_code == 404
+    client.post("/admin/logout")
+    auth.login("editor@example.org")
+    assert client.get(f"/admin/tresorerie/{campaign.id}/ancre.json").status_code == 403

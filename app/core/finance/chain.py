@@ -2,14 +2,16 @@
 
 Each entry's digest covers its own fields and the digest of the entry before it in the same
 campaign, so altering, deleting or reordering a stored entry breaks every digest after it.
-Pure: entries are plain mappings.
+The evidence journal's events (flags, refund requests, donor decisions) are chained the same
+way, and an anchor (a chain's head kept outside the database) shows a chain cut short or
+rewritten from some entry on. Pure: entries and events are plain mappings.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -90,4 +92,98 @@ def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainProblem | None:
             return ChainProblem(seq, f"écriture n° {seq} : contenu modifié après enregistrement")
         prev = entry["hash"]
         expected_seq += 1
+    return None
+
+
+# -- the evidence journal: flags, refund requests and donor decisions ------------------------
+#
+# What changes what a donor may give or what is owed back (DON-2, DON-16) but is not money is
+# kept as rows the application updates (a flag is resolved, a refund request approved…). Each
+# change of such a row is also an event, appended to its own chain: one per campaign for the
+# DON-16 flags and refund requests, one per election for merges and keep-apart decisions (they
+# span every site of the election). Each event carries the whole state of its row after the
+# change, so the rows can be checked against the last event of each.
+
+#: The fields of an event covered by its digest, in a fixed order.
+EVENT_FIELDS: tuple[str, ...] = (
+    "chain", "seq", "kind", "subject", "subject_id", "data", "recorded_at",
+)  # fmt: skip
+
+
+def plain(value: Any) -> Any:
+    """A value as the journal stores it (dates and times in ISO 8601)."""
+    return _plain(value)
+
+
+def event_digest(fields: Mapping[str, Any], prev_hash: str) -> str:
+    data = {name: _plain(fields.get(name)) for name in EVENT_FIELDS}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
+
+
+def verify_events(events: Iterable[Mapping[str, Any]], label: str) -> ChainProblem | None:
+    """Check one chain of events (``seq`` order, EVENT_FIELDS plus ``prev_hash`` and
+    ``hash``): the first problem, with ``label`` naming the journal in its French message."""
+    prev = GENESIS
+    expected_seq = 1
+    for event in events:
+        seq = event["seq"]
+        if seq != expected_seq:
+            return ChainProblem(seq, f"{label}, événement n° {expected_seq} manquant (trouvé "
+                                     f"n° {seq})")
+        if event["prev_hash"] != prev:
+            return ChainProblem(seq, f"{label}, événement n° {seq} : chaînage rompu "
+                                     "(empreinte précédente différente)")
+        if event_digest(event, prev) != event["hash"]:
+            return ChainProblem(seq, f"{label}, événement n° {seq} : contenu modifié après "
+                                     "enregistrement")
+        prev = event["hash"]
+        expected_seq += 1
+    return None
+
+
+def replay(events: Iterable[Mapping[str, Any]]) -> dict[tuple[str, int], tuple[int, Any]]:
+    """The state each subject should have now: ``(subject, id) → (seq, data)`` of its last
+    event."""
+    state: dict[tuple[str, int], tuple[int, Any]] = {}
+    for event in events:
+        state[(event["subject"], event["subject_id"])] = (event["seq"], event["data"])
+    return state
+
+
+# -- anchors: a chain's head kept outside the database ---------------------------------------
+
+
+@dataclass(frozen=True)
+class AnchorDifference:
+    seq: int  # the first entry (or event) of the anchor that the database lost or changed
+    truncated: bool  # lost (the chain is shorter) rather than changed
+    exact: bool = True  # False when the anchor kept only its head: changed at ``seq`` or before
+
+
+def compare_with_anchor(anchored_seq: int, anchored_hash: str,
+                        anchored_digests: Sequence[str] | None,
+                        current: Mapping[int, str]) -> AnchorDifference | None:
+    """Where a chain now differs from what an anchor recorded of it, or None when the chain
+    still starts with what was anchored (entries added since are fine).
+
+    ``current`` maps each stored sequence number to its digest; ``anchored_digests`` are the
+    anchored chain's digests in order (entry n° 1 first), when the anchor carries them. A
+    digest covers the one before it, so the head alone proves the whole anchored prefix; the
+    list only says which entry is the first to differ.
+    """
+    if anchored_seq <= 0:
+        return None
+    if anchored_digests is not None and len(anchored_digests) == anchored_seq:
+        for seq, digest in enumerate(anchored_digests, start=1):
+            if seq not in current:
+                return AnchorDifference(seq, truncated=True)
+            if current[seq] != digest:
+                return AnchorDifference(seq, truncated=False)
+        return None
+    if anchored_seq not in current:
+        first_missing = next(s for s in range(1, anchored_seq + 1) if s not in current)
+        return AnchorDifference(first_missing, truncated=True)
+    if current[anchored_seq] != anchored_hash:
+        return AnchorDifference(anchored_seq, truncated=False, exact=False)
     return None
