@@ -74,6 +74,24 @@
 # Send the session cookie over HTTPS only (it is also sent so whenever a request arrives over HTTPS). [ESTRADE_SESSION_COOKIE_SECURE]
 # SESSION_COOKIE_SECURE = True
 
+# Failed staff logins (password or second-factor code) accepted from one client address before it gets 429 (Flask-Limiter notation; behind a proxy, set ESTRADE_PROXY_COUNT). [ESTRADE_LOGIN_LIMIT_PER_ADDRESS]
+# ESTRADE_LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
+
+# Failed staff logins accepted for one e-mail address (known or not), from any address, before 429. The counters hold an HMAC of the address, never the address. [ESTRADE_LOGIN_LIMIT_PER_ACCOUNT]
+# ESTRADE_LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+
+# Password-reset requests accepted per client address and per e-mail address before 429. [ESTRADE_PASSWORD_RESET_LIMIT]
+# ESTRADE_PASSWORD_RESET_LIMIT = "5 per hour"
+
+# Public address of the staff area (https://admin.example.fr) used in password-reset mails. Empty: the request's host name, only when a site declares it or it is this machine (a forged Host header never gets a reset link). [ESTRADE_STAFF_URL]
+# ESTRADE_STAFF_URL = "https://admin.example.fr"
+
+# A staff session ends after this many minutes without a request. [ESTRADE_STAFF_IDLE_MINUTES]
+# ESTRADE_STAFF_IDLE_MINUTES = 30
+
+# A staff session ends this many hours after login, however active. [ESTRADE_STAFF_SESSION_HOURS]
+# ESTRADE_STAFF_SESSION_HOURS = 12
+
 # Donation forms (POST /don) accepted from one client address before it gets 429 (Flask-Limiter notation; behind a proxy, set ESTRADE_PROXY_COUNT so the address is the visitor's). Generous enough for a shared connection (a meeting's Wi-Fi, a mobile operator's shared addresses). [ESTRADE_DONATE_LIMIT_PER_ADDRESS]
 # ESTRADE_DONATE_LIMIT_PER_ADDRESS = "10 per minute;100 per hour"
 
