@@ -6,7 +6,6 @@ their own live tests in tests/donations and tests/accounts)."""
 from __future__ import annotations
 
 import http.client
-import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -19,8 +18,8 @@ from flask import Flask
 from app.campaigns.service import create_site, load_campaign, parse_campaign_file
 from app.config import PROJECT_ROOT
 from app.ledger.gifts import GiftInput, record_gift
-from tests.factories import PASSWORD, create_user, identity, tx
-from tests.support.live import LiveServer
+from tests.factories import PASSWORD, create_user, identity, totp_code, tx
+from tests.support.live import LiveServer, staff_login
 
 
 @pytest.fixture
@@ -87,27 +86,12 @@ def test_media_traversal_writes_nothing_outside_the_cache(live: LiveServer, app:
 
 
 def _login(server: LiveServer, next_target: str) -> str:
-    """Log in through the real form (cookie and CSRF token); return the Location header."""
-    port = int(server.url.rsplit(":", 1)[1])
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/admin/login")
-    page = connection.getresponse()
-    html = page.read().decode()
-    cookie = page.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert token, html[:500]
-    from urllib.parse import quote, urlencode
-
-    form = urlencode({"csrf_token": token.group(1), "email": "admin@example.org",
-                      "password": PASSWORD}).encode()
-    connection.request("POST", f"/admin/login?next={quote(next_target, safe='')}", body=form,
-                       headers={"Cookie": cookie,
-                                "Content-Type": "application/x-www-form-urlencoded"})
-    answer = connection.getresponse()
-    answer.read()
-    connection.close()
-    assert answer.status == 302, answer.status
-    return answer.getheader("Location", "")
+    """Log in through the real forms (cookie, CSRF token, second factor); return the
+    Location header of the last step."""
+    _, answer = staff_login(server.url, "admin@example.org", PASSWORD,
+                            code=totp_code("admin@example.org"), next_target=next_target)
+    assert answer.status_code == 302, answer.status_code
+    return answer.headers.get("Location", "")
 
 
 @pytest.mark.parametrize("target", [
@@ -130,14 +114,10 @@ def test_a_rival_campaign_reveals_nothing_to_another_sites_staff(live: LiveServe
                                   on=date(2026, 11, 15), method="cheque",
                                   identity=identity("Secrète", "Donatrice")))
         rival_campaign = site.campaign.id
-    import requests
 
-    with requests.Session() as session:
-        form = session.get(f"{live.url}/admin/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
-        assert token
-        session.post(f"{live.url}/admin/login", data={"csrf_token": token.group(1),
-                     "email": "treasurer@example.org", "password": PASSWORD})
+    session, _ = staff_login(live.url, "treasurer@example.org", PASSWORD,
+                             code=totp_code("treasurer@example.org"))
+    with session:
         own = session.get(f"{live.url}/admin/tresorerie/")
         assert own.status_code == 200 and "Liste rivale" not in own.text
         for url in (f"/admin/tresorerie/{rival_campaign}/donateurs.csv",
