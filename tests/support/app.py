@@ -76,3 +76,24 @@ class AuthActions:
 
     def logout(self) -> Any:
         return self._client.post("/admin/logout")
+
+
+class SeparateClient(FlaskClient):
+    """A test client whose requests never see another client's logged-in user. Every request
+    of a test runs in the test's one app context (Flask reuses a pushed one), where
+    Flask-Login keeps the user it loaded (``g._login_user``): with two clients, the second
+    would be served as the first. This client forgets it before each request."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g
+
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+def separate_client(application: Flask) -> FlaskClient:
+    application.test_client_class = SeparateClient
+    try:
+        return application.test_client()
+    finally:
+        application.test_client_class = None
