@@ -1,11 +1,12 @@
 """An attacker against a live server (raw HTTP: nothing normalises the requests): traversal in
 /media, open redirects after login, a rival site's resources, unknown host names, oversized
-bodies (security issue, acceptance 1; the /don oracle, throttling and replayed cookies have
-their own live tests in tests/donations and tests/accounts)."""
+bodies, a session cookie replayed after logout, guessing passwords (security issue,
+acceptance 1; the /don oracle has its own live tests in tests/donations)."""
 
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -19,7 +20,7 @@ from app.campaigns.service import create_site, load_campaign, parse_campaign_fil
 from app.config import PROJECT_ROOT
 from app.ledger.gifts import GiftInput, record_gift
 from tests.factories import PASSWORD, create_user, identity, totp_code, tx
-from tests.support.live import LiveServer, staff_login
+from tests.support.live import LiveServer, client_from, staff_login
 
 
 @pytest.fixture
@@ -147,3 +148,46 @@ def test_an_oversized_body_is_refused_before_it_is_read(live: LiveServer) -> Non
     response = raw(live, "POST", "/stripe/webhook", body=body,
                    headers={"Content-Type": "application/json", "Stripe-Signature": "t=1,v1=0"})
     assert response.status == 413
+
+
+def test_a_cookie_replayed_after_logout_opens_nothing(live: LiveServer) -> None:
+    session, answer = staff_login(live.url, "admin@example.org", PASSWORD,
+                                  code=totp_code("admin@example.org"))
+    assert answer.status_code == 302
+    stolen = session.cookies.get("session")
+    assert stolen and session.get(f"{live.url}/admin/", allow_redirects=False).status_code == 200
+    page = session.get(f"{live.url}/admin/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, page[:500]
+    assert session.post(f"{live.url}/admin/logout", data={"csrf_token": token.group(1)},
+                        allow_redirects=False).status_code == 302
+    for path in ("/admin/", "/admin/equipe", "/admin/tresorerie/"):
+        replayed = raw(live, "GET", path, headers={"Cookie": f"session={stolen}"})
+        assert replayed.status == 302, path
+        assert "/admin/login" in replayed.getheader("Location", ""), path
+
+
+def _wrong(server: LiveServer, email: str, address: str) -> Any:
+    http = client_from(address)
+    _, answer = staff_login(server.url, email, "pas-le-bon-mot-de-passe", session=http)
+    return answer
+
+
+def test_guessing_passwords_gets_429_in_french(live: LiveServer) -> None:
+    # One account from many addresses: 5 failures, then 429 from anywhere, even with the
+    # right password; the answer is the same for an address no account has.
+    for email in ("admin@example.org", "personne@example.org"):
+        statuses = [_wrong(live, email, f"127.0.1.{i + 1}").status_code for i in range(6)]
+        assert statuses == [422] * 5 + [429], email
+    blocked = _wrong(live, "admin@example.org", "127.0.2.1")
+    assert blocked.status_code == 429 and "Trop de tentatives" in blocked.text
+    assert 'lang="fr"' in blocked.text
+    _, right = staff_login(live.url, "admin@example.org", PASSWORD,
+                           session=client_from("127.0.2.2"))
+    assert right.status_code == 429
+    # One address trying many accounts: 20 failures, then 429; other addresses go on.
+    flood = [_wrong(live, f"cible{i}@example.org", "127.0.3.1").status_code for i in range(21)]
+    assert flood == [422] * 20 + [429]
+    _, editor = staff_login(live.url, "editor@example.org", PASSWORD,
+                            session=client_from("127.0.3.2"))
+    assert editor.status_code == 302
