@@ -180,3 +180,14 @@ def test_only_the_installation_admin_resets_a_second_factor(client, users, demo_
     response = client.post(f"/admin/equipe/{target.id}/double-authentification/reinitialiser")
     assert response.status_code == 403
     assert db.session.get(User, target.id).totp_secret == totp_secret("treasurer@example.org")
+
+
+def test_the_operator_resets_a_second_factor_from_the_command_line(runner, users) -> None:
+    result = runner.invoke(args=["users", "totp-reset", "admin@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "retirée" in result.output
+    admin = db.session.get(User, users["admin"].id)
+    db.session.refresh(admin)
+    assert admin.totp_secret is None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.totp_reset"))
+    assert entry is not None and entry.details_dict["via"] == "cli" and entry.user_id is None
