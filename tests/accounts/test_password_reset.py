@@ -136,3 +136,22 @@ def test_reset_requests_are_throttled(mailer: tuple[Flask, Inbox]) -> None:
     page = client.post("/admin/mot-de-passe-oublie", data={"email": f"x{PASSWORD}@example.org"},
                        environ_base={"REMOTE_ADDR": "10.5.1.1"})
     assert page.status_code == 303  # another address and e-mail: not held back
+
+
+def test_on_a_live_server_the_mail_leaves_after_the_answer(mailer: tuple[Flask, Inbox]) -> None:
+    import requests
+
+    from tests.support.live import LiveServer
+
+    app, inbox = mailer
+    server = LiveServer(app)
+    server.start()
+    try:
+        answer = requests.post(f"{server.url}/admin/mot-de-passe-oublie", timeout=30,
+                               data={"email": "editor@example.org"}, allow_redirects=False)
+        assert answer.status_code == 303
+        _wait_for(inbox, 1)
+    finally:
+        server.stop()
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert f"{server.url}/admin/mot-de-passe/" in body  # this machine: its own address
