@@ -14,6 +14,7 @@ donor records. Everything else is pseudonymised or erased.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -77,6 +78,13 @@ def export_person(slug: str, email: str, *, by: str) -> dict[str, Any]:
     return data
 
 
+def never_paid(donation: Donation, now: datetime) -> bool:
+    """Nothing of it reached the ledger, and no payment can still arrive."""
+    return donation.first_entry_id is None and not donation.paid_cents and (
+        donation.status in UNPAID_STATUSES
+        or (donation.status == "pending" and donation.expires_at <= now))
+
+
 def pseudonymise_donation(donation: Donation, alias: str) -> None:
     """A donation never paid: nothing of it stays that names the person."""
     for column in IDENTITY_COLUMNS:
@@ -128,8 +136,7 @@ def erase_person(slug: str, email: str, *, by: str) -> Erasure:
     now = utcnow()
     result = Erasure(kept_entries=len(found.entries), kept_donors=len(found.donors))
     for donation in found.donations:
-        if donation.status in UNPAID_STATUSES or (
-                donation.status == "pending" and donation.expires_at <= now):
+        if never_paid(donation, now):
             pseudonymise_donation(donation, alias)
             result.erased_donations += 1
         elif donation.status in RESERVING_STATUSES:

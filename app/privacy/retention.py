@@ -68,6 +68,7 @@ def purge(policy: Policy, now: datetime | None = None) -> PurgeReport:
     abandoned_before = now - timedelta(days=policy.abandoned_days)
     abandoned = db.session.scalars(select(Donation).where(
         Donation.erased_at.is_(None), Donation.created_at < abandoned_before,
+        Donation.first_entry_id.is_(None), Donation.paid_cents == 0,  # never booked
         or_(Donation.status.in_(UNPAID_STATUSES),
             (Donation.status == "pending") & (Donation.expires_at <= now)))).all()
     for donation in abandoned:

@@ -88,3 +88,15 @@ def test_a_pending_gift_whose_checkout_is_open_is_left(papp, give) -> None:
         created_at=utcnow() - timedelta(days=61), expires_at=utcnow() + timedelta(minutes=20)))
     _purge(papp)
     assert db.session.get(Donation, pending.id).nom == "Martin"  # a payment may still come
+
+
+def test_a_gift_that_reached_the_ledger_is_never_pseudonymised(papp, give) -> None:
+    """Whatever its status says later (a monthly gift stopped, a payment reversed), a gift
+    with a ledger entry keeps the identity the entry was booked from."""
+    paid = give()
+    db.session.execute(update(Donation).values(status="cancelled"))
+    _age(61)
+    _purge(papp)
+    kept = db.session.get(Donation, paid.id)
+    assert (kept.nom, kept.email, kept.erased_at) == ("Martin", "alice@example.org", None)
+    assert kept.client_ip is None  # the IP address goes all the same
