@@ -88,6 +88,10 @@ SETTINGS: tuple[Setting, ...] = (
             "ESTRADE_MAIL_USERNAME", example='"campagne@example.fr"'),
     Setting("ESTRADE_MAIL_PASSWORD", "", "SMTP password.", "ESTRADE_MAIL_PASSWORD",
             example='"…"'),
+    Setting("ESTRADE_MAIL_CA_FILE", "",
+            "Certificate authorities (PEM file) trusted for the SMTP server's certificate, "
+            "instead of the system's (a private relay). The certificate and host name are "
+            "always checked.", "ESTRADE_MAIL_CA_FILE", example='"/etc/ssl/certs/relais.pem"'),
     Setting("ESTRADE_MAIL_SENDER", "Estrade <no-reply@localhost>", "From address of e-mails.",
             "ESTRADE_MAIL_SENDER", example='"Campagne <no-reply@example.fr>"'),
     Setting("ESTRADE_PROXY_COUNT", 0,
@@ -132,6 +136,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ESTRADE_STAFF_SESSION_HOURS", 12,
             "A staff session ends this many hours after login, however active.",
             "ESTRADE_STAFF_SESSION_HOURS", int),
+    # privacy (GDPR-3: docs/security-privacy.md)
+    Setting("ESTRADE_NEWSLETTER", True,
+            "The campaign sends news by e-mail: /don offers the opt-in box (unticked) and the "
+            "privacy notice names the purpose. False: no box, no such purpose.",
+            "ESTRADE_NEWSLETTER", bool),
+    Setting("ESTRADE_RETENTION_ABANDONED_DAYS", 60,
+            "Days after which `estrade privacy purge` pseudonymises a donation that was never "
+            "paid (abandoned, failed, expired: identity, e-mail, address). Default: 2 months "
+            "(GDPR-3, one-shot contact).", "ESTRADE_RETENTION_ABANDONED_DAYS", int),
+    Setting("ESTRADE_RETENTION_IP_DAYS", 60,
+            "Days after which `estrade privacy purge` erases the client IP address kept with "
+            "a donation (paid or not). Default: 2 months (GDPR-3).",
+            "ESTRADE_RETENTION_IP_DAYS", int),
+    Setting("ESTRADE_RETENTION_MAIL_DAYS", 60,
+            "Days after sending (or giving up) after which `estrade privacy purge` erases the "
+            "body and address of an e-mail; the ledger keeps what the gift was. Default: "
+            "2 months (GDPR-3).", "ESTRADE_RETENTION_MAIL_DAYS", int),
     # donations
     Setting("ESTRADE_DONATE_LIMIT_PER_ADDRESS", "10 per minute;100 per hour",
             "Donation forms (POST /don) accepted from one client address before it gets 429 "

@@ -59,6 +59,9 @@
 # SMTP password. [ESTRADE_MAIL_PASSWORD]
 # ESTRADE_MAIL_PASSWORD = "…"
 
+# Certificate authorities (PEM file) trusted for the SMTP server's certificate, instead of the system's (a private relay). The certificate and host name are always checked. [ESTRADE_MAIL_CA_FILE]
+# ESTRADE_MAIL_CA_FILE = "/etc/ssl/certs/relais.pem"
+
 # From address of e-mails. [ESTRADE_MAIL_SENDER]
 # ESTRADE_MAIL_SENDER = "Campagne <no-reply@example.fr>"
 
@@ -91,6 +94,18 @@
 
 # A staff session ends this many hours after login, however active. [ESTRADE_STAFF_SESSION_HOURS]
 # ESTRADE_STAFF_SESSION_HOURS = 12
+
+# The campaign sends news by e-mail: /don offers the opt-in box (unticked) and the privacy notice names the purpose. False: no box, no such purpose. [ESTRADE_NEWSLETTER]
+# ESTRADE_NEWSLETTER = True
+
+# Days after which `estrade privacy purge` pseudonymises a donation that was never paid (abandoned, failed, expired: identity, e-mail, address). Default: 2 months (GDPR-3, one-shot contact). [ESTRADE_RETENTION_ABANDONED_DAYS]
+# ESTRADE_RETENTION_ABANDONED_DAYS = 60
+
+# Days after which `estrade privacy purge` erases the client IP address kept with a donation (paid or not). Default: 2 months (GDPR-3). [ESTRADE_RETENTION_IP_DAYS]
+# ESTRADE_RETENTION_IP_DAYS = 60
+
+# Days after sending (or giving up) after which `estrade privacy purge` erases the body and address of an e-mail; the ledger keeps what the gift was. Default: 2 months (GDPR-3). [ESTRADE_RETENTION_MAIL_DAYS]
+# ESTRADE_RETENTION_MAIL_DAYS = 60
 
 # Donation forms (POST /don) accepted from one client address before it gets 429 (Flask-Limiter notation; behind a proxy, set ESTRADE_PROXY_COUNT so the address is the visitor's). Generous enough for a shared connection (a meeting's Wi-Fi, a mobile operator's shared addresses). [ESTRADE_DONATE_LIMIT_PER_ADDRESS]
 # ESTRADE_DONATE_LIMIT_PER_ADDRESS = "10 per minute;100 per hour"
