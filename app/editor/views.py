@@ -32,7 +32,7 @@ from app.accounts.decorators import site_required
 from app.campaigns.models import Site
 from app.core.publishing.block_specs import BLOCK_SPECS
 from app.dbutil import transaction
-from app.editor import actions, pagefile
+from app.editor import actions, blockforms, pagefile
 from app.editor.listing import PageRow, page_rows
 from app.editor.models import EditorPage
 from app.extensions import db
@@ -188,7 +188,8 @@ def edit(page_id: int) -> Any:
     fields = pagefile.fields_of(parsed) if parsed else pagefile.Fields(title="")
     _head, body = pagefile.split(text) if parsed else ("", text)
     hold = actions.hold_for(site, text)
-    blocks = [dataclasses.asdict(spec) for spec in BLOCK_SPECS.values()]
+    blocks = {"blocks": [dataclasses.asdict(spec) for spec in BLOCK_SPECS.values()],
+              "patterns": blockforms.patterns()}
     return render_template(
         "editor/edit.html", page=page, site=site, fields=fields, body=body, text=text,
         problem=problem, hold=hold, head=head, blocks_json=json.dumps(blocks, ensure_ascii=False),
@@ -267,3 +268,25 @@ def fidelity(page_id: int) -> Any:
         html.append(renderer.render_page(dataclasses.replace(parsed, status="published")).body)
     same_text = request.form.get("original", "") == request.form.get("roundtrip", "")
     return jsonify(same=html[0] == html[1], identical=same_text, unchanged_head=bool(previous))
+
+
+@bp.route("/bloc", methods=["POST"])
+@site_required("content")
+def block_text() -> Any:
+    """The text of a block from the values of its form (JSON in, JSON out)."""
+    data = request.get_json(silent=True) or {}
+    name = str(data.get("name", ""))
+    if name not in BLOCK_SPECS:
+        return jsonify(error=_("Bloc inconnu.")), 422
+    items = [dict(i) for i in data.get("items") or [] if isinstance(i, dict)]
+    raw = blockforms.write_block(name, dict(data.get("params") or {}), str(data.get("body", "")),
+                                 items)
+    return jsonify(raw=raw, read=blockforms.read_block(raw))
+
+
+@bp.route("/bloc/lire", methods=["POST"])
+@site_required("content")
+def block_values() -> Any:
+    """The values of a block's text, to fill its form (« Modifier »)."""
+    data = request.get_json(silent=True) or {}
+    return jsonify(blockforms.read_block(str(data.get("raw", ""))))
