@@ -129,8 +129,18 @@ def save(page: EditorPage, text: str, base_id: int | None, user: Any, *,
     _require(user, page.site_id)
     page = lock(page)
     head = page.head
-    if head is not None and head.id != base_id:
+    # The author's own autosave, made from the same base while this save was on its way (a
+    # click on « Enregistrer » racing the timer), is not someone else's change.
+    # Only autosaves are ever deleted (replaced by their author's next one), so a base that
+    # is gone was this author's own autosave, replaced meanwhile.
+    own_autosave = (head is not None and head.source == "autosave"
+                    and head.author_id == getattr(user, "id", None)
+                    and (head.base_id == base_id or (
+                        base_id is not None and db.session.get(PageRevision, base_id) is None)))
+    if head is not None and head.id != base_id and not own_autosave:
         raise Conflict(page, base_id)
+    if own_autosave and head is not None:
+        base_id = head.id
     if head is not None and head.text == text:
         return head
     if (autosave and head is not None and head.source == "autosave"

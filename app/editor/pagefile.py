@@ -98,13 +98,19 @@ def compose(fields: Fields, body: str, path: str, pages_root: Path,
             previous: str = "") -> str:
     """The file text for ``fields`` and ``body``. The previous front matter is kept byte for
     byte when the fields it gives are the same (hand-written comments and order survive)."""
-    if not body.endswith("\n"):
-        body += "\n"
     if previous:
         page, _ = read(path, previous, pages_root)
-        head, _old_body = split(previous)
+        head, old_body = split(previous)
+        if old_body == body:
+            body = old_body  # unchanged: byte for byte
+        else:  # the visual editor trims the blank lines around the text: keep the file's
+            body = body.strip("\n") + "\n"
+            if old_body.startswith("\n"):
+                body = "\n" + body
         if page is not None and head and _same(fields_of(page), fields, path, pages_root):
             return head + body
+    if not body.endswith("\n"):
+        body += "\n"
     data: dict[str, Any] = {"title": fields.title}
     if fields.slug != slug_from_path(pages_root / path, pages_root):
         data["slug"] = fields.slug

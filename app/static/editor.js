@@ -319,7 +319,8 @@ async function openBlockForm (name, raw, pos) {
     const answer = await postJSON('/admin/pages/bloc', { name, params, body: bodyInput ? bodyInput.querySelector('textarea').value : '', items: list })
     if (answer.error) { window.alert(answer.error); return }
     const node = { type: 'estradeBlock', attrs: { raw: answer.raw, name } }
-    if (pos === null) editor.chain().focus().insertContent(node).run()
+    // After a selected card, never over it (a card just inserted stays selected).
+    if (pos === null) editor.chain().focus().insertContentAt(editor.state.selection.node ? editor.state.selection.to : editor.state.selection, node).run()
     else editor.chain().focus().insertContentAt({ from: pos, to: pos + editor.state.doc.nodeAt(pos).nodeSize }, node).run()
     dialog.close()
   })
