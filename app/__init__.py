@@ -65,6 +65,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.donations import consent as _consent  # noqa: F401
     from app.donations import init_app as init_donations
     from app.donations import models as _donations  # noqa: F401
+    from app.editor import init_app as init_editor
+    from app.editor import models as _editor  # noqa: F401
     from app.ledger import models as _ledger  # noqa: F401
     from app.privacy import init_app as init_privacy
     from app.treasury import init_app as init_treasury
@@ -74,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_donations(app)  # /don and /stripe/webhook before the site's catch-all pages
     init_treasury(app)
     init_privacy(app)  # /desinscription/<token>
+    init_editor(app)
     init_website(app)
 
     from app import errors

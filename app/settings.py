@@ -49,6 +49,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Live site: how long a site's pages are served before its folder is checked for "
             "changes again (0: on every request; costs a file scan, long on large sites).",
             "ESTRADE_CONTENT_RECHECK_SECONDS", float),
+    Setting("ESTRADE_PUBLISH_CHECK_SECONDS", 30,
+            "How often each server process publishes the pages scheduled for now (a thread "
+            "started with the first request; the database lock makes one process do each). "
+            "0: never (then run `estrade pages publish-due` from cron every minute).",
+            "ESTRADE_PUBLISH_CHECK_SECONDS", int),
     Setting("ESTRADE_DEFAULT_SITE", "",
             "Slug of a site served for host names that no site declares. Empty (the default): "
             "such a request gets 404, so a site never answers for a name it does not own.",

@@ -78,6 +78,8 @@ def test_staff_pages_pass_the_judges(app, client, auth, users, demo_site,
         url = str(rule)
         if not url.startswith("/admin") or "GET" not in (rule.methods or ()) or "<" in url:
             continue
+        if url.startswith("/admin/pages"):  # judged with the pages it links to (tests/editor)
+            continue
         response = client.get(url)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue  # the login page sends a logged-in admin on
