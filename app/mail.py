@@ -8,12 +8,14 @@ the server's certificate is always checked (against ``ESTRADE_MAIL_CA_FILE`` whe
 system's authorities). Without ``ESTRADE_MAIL_SERVER`` mail is only logged and marked sent.
 
 A mail to a donor carries an unsubscribe link (GDPR-2: in every e-mail), in its body and in a
-``List-Unsubscribe`` header: a signed token naming the address and the site, read back by
-``/desinscription/<token>`` (app.privacy).
+``List-Unsubscribe`` header: a signed token naming the site and the address's keyed digest,
+read back by ``/desinscription/<token>`` (app.privacy).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import smtplib
 import ssl
@@ -69,21 +71,31 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt=UNSUBSCRIBE_SALT)
 
 
+def address_key(email: str) -> str:
+    """A keyed digest of an address (HMAC-SHA256 under the secret key): names it in links
+    and records without showing it."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = b"estrade.address:" + email.strip().lower().encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
 def unsubscribe_token(site_id: int, email: str) -> str:
     """A token naming one address on one site, signed with the secret key: nobody can forge
-    one to unsubscribe someone else, and it never expires (old mails keep working)."""
-    return _serializer().dumps([int(site_id), email.strip().lower()])
+    one to unsubscribe someone else, it never expires (old mails keep working), and it holds
+    the address's keyed digest, not the address: a link seen in a log, a proxy or a link
+    checker does not tell who gave to which campaign."""
+    return _serializer().dumps([int(site_id), address_key(email)])
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
-    """(site id, address) of a token this installation signed, or None."""
+    """(site id, address key) of a token this installation signed, or None."""
     try:
-        site_id, email = _serializer().loads(token)
+        site_id, key = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(site_id, int) or not isinstance(email, str):
+    if not isinstance(site_id, int) or not isinstance(key, str):
         return None
-    return site_id, email
+    return site_id, key
 
 
 def queue(key: str, to: str, subject: str, text: str, html: str, *,

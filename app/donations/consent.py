@@ -17,6 +17,7 @@ from sqlalchemy import ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model, db
+from app.mail import address_key
 from app.timeutil import utcnow
 
 
@@ -48,6 +49,8 @@ class NewsletterConsent(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)  # lower case
+    #: The address's keyed digest (app.mail.address_key): what an unsubscribe link names.
+    email_key: Mapped[str] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(20))  # given | withdrawn
     at: Mapped[datetime]  # when the person ticked the box or withdrew
     text_version: Mapped[str] = mapped_column(String(40))
@@ -64,12 +67,21 @@ def record(site_id: int, email: str, action: str, *, at: datetime | None = None,
            version: str | None = None, source: str) -> NewsletterConsent:
     """Add one consent or withdrawal row in the current transaction."""
     version = version or text_version()
-    row = NewsletterConsent(site_id=site_id, email=normalise(email), action=action,
+    row = NewsletterConsent(site_id=site_id, email=normalise(email),
+                            email_key=address_key(email), action=action,
                             at=at or utcnow(), text_version=version,
                             text=TEXTS.get(version, ""), source=source[:255])
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def latest_by_key(site_id: int, key: str) -> NewsletterConsent | None:
+    """The latest row of the address an unsubscribe link names."""
+    return db.session.scalar(
+        select(NewsletterConsent)
+        .where(NewsletterConsent.site_id == site_id, NewsletterConsent.email_key == key)
+        .order_by(NewsletterConsent.id.desc()).limit(1))
 
 
 def subscribed(site_id: int, email: str) -> bool:

@@ -109,7 +109,8 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
         identity_fields=IDENTITY_FIELDS,
         tax=_tax_applies(campaign),
         tax_percent=TAX_REDUCTION_PERCENT, party=campaign is not None and campaign.mode == "parti",
-        demo=demo(), newsletter=newsletter_offered())
+        demo=demo(), newsletter=newsletter_offered(),
+        abandoned_days=current_app.config["ESTRADE_RETENTION_ABANDONED_DAYS"])
     return _respond(gettext("Faire un don"), "/don", content, status=status,
                     description=gettext("Soutenez la campagne par un don en ligne sécurisé."))
 

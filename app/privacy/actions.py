@@ -183,16 +183,19 @@ def _describe(result: Erasure) -> list[str]:
     return lines
 
 
-def withdraw(site_id: int, email: str, *, source: str, user: User | None = None) -> bool:
-    """Record a newsletter withdrawal (GDPR-2: handled at once); False if there was no
-    consent to withdraw (a withdrawal is recorded all the same: the person said no)."""
+def withdraw(site_id: int, key: str, *, source: str, user: User | None = None) -> bool:
+    """Record a newsletter withdrawal for the address an unsubscribe link names (by its keyed
+    digest, app.mail.address_key); handled at once (GDPR-2). False when that address never
+    consented on this site (then nothing is held to withdraw)."""
     require_transaction(db.session)
-    was = consent.subscribed(site_id, email)
-    consent.record(site_id, email, consent.WITHDRAWN, source=source)
-    for donation in db.session.scalars(select(Donation).where(
-            Donation.site_id == site_id, Donation.newsletter.is_(True),
-            func.lower(Donation.email) == normalise(email))):
-        donation.newsletter = False
+    latest = consent.latest_by_key(site_id, key)
+    was = latest is not None and latest.action == consent.GIVEN
+    if latest is not None and was:
+        consent.record(site_id, latest.email, consent.WITHDRAWN, source=source)
+        for donation in db.session.scalars(select(Donation).where(
+                Donation.site_id == site_id, Donation.newsletter.is_(True),
+                func.lower(Donation.email) == latest.email)):
+            donation.newsletter = False
     audit.record("privacy.unsubscribe", user=user, object_type="Site", object_id=site_id,
-                 person=pseudonym(email), was_subscribed=was, source=source)
+                 person=key, was_subscribed=was, source=source)
     return was

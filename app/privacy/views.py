@@ -1,6 +1,7 @@
 """``/desinscription/<token>``: the unsubscribe link of every mail to a donor (GDPR-2).
 
-Public and without login: the signed token names the address and the site. Opening the link
+Public and without login: the signed token names the site and the address's keyed digest
+(never the address itself, so the link tells nobody who gave to this campaign). Opening the link
 changes nothing (mail scanners open links); the person confirms with a button (POST with the
 CSRF token), and the withdrawal is recorded at once. A token of another site, or a forged
 one, gets 404.
@@ -42,10 +43,10 @@ def unsubscribe(token: str) -> Any:
     found = read_unsubscribe_token(token)
     if found is None or found[0] != site.id:
         abort(404)
-    _, email = found
+    _, key = found
     title = gettext("Se désinscrire")
     if request.method == "POST":  # CSRF checked by Flask-WTF before we get here
         with transaction():
-            withdraw(site.id, email, source="lien de désinscription d'un courriel")
-        return _respond(title, render_template("privacy/unsubscribed.html", email=email))
-    return _respond(title, render_template("privacy/unsubscribe.html", email=email))
+            withdraw(site.id, key, source="lien de désinscription d'un courriel")
+        return _respond(title, render_template("privacy/unsubscribed.html"))
+    return _respond(title, render_template("privacy/unsubscribe.html"))

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('email_key', sa.String(length=64), nullable=False),
     sa.Column('action', sa.String(length=20), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('text_version', sa.String(length=40), nullable=False),
@@ -37,6 +38,7 @@ def upgrade():
     )
     with op.batch_alter_table('newsletter_consents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_newsletter_consents_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_newsletter_consents_email_key'), ['email_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_newsletter_consents_site_id'), ['site_id'], unique=False)
     op.add_column('donations', sa.Column('erased_at', sa.DateTime(), nullable=True))
     op.add_column('outgoing_mail', sa.Column('site_id', sa.Integer(), nullable=True))
@@ -54,5 +56,6 @@ def downgrade():
         batch_op.drop_column('erased_at')
     with op.batch_alter_table('newsletter_consents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_newsletter_consents_site_id'))
+        batch_op.drop_index(batch_op.f('ix_newsletter_consents_email_key'))
         batch_op.drop_index(batch_op.f('ix_newsletter_consents_email'))
     op.drop_table('newsletter_consents')

@@ -30,6 +30,8 @@ def test_the_durations_follow_the_settings(database_url: str, tmp_path: Path) ->
         assert "effacées\n45 jours après le formulaire" in page
         assert "effacée\n90 jours (3 mois) après" in page
         assert "effacée 7 jours\naprès l’envoi" in page
+        form = app.test_client().get("/don").get_data(as_text=True)
+        assert "effacées au bout de 45 jours" in form  # told at collection too (GDPR-2)
 
 
 def test_the_newsletter_purpose_only_when_there_is_one(database_url: str,
