@@ -15,7 +15,7 @@ def mandate_facts(campaign: Campaign) -> MandateFacts:
     return MandateFacts(
         candidate_name=campaign.candidate_name,
         list_name=campaign.list_name,
-        election_label=f"« {election.name} »",
+        election_label=f"« {campaign.election_name} »",
         round1=election.round1,
         round2=election.round2,
         mandataire_type=campaign.mandataire_type,

@@ -83,7 +83,7 @@ def compose(donation: Donation, entry: LedgerEntry, *, demo: bool = False,
     donor = Identity.from_mapping(donation)
     greeting = f"Bonjour {donor.full_name},"
     intro = (f"Nous avons bien reçu votre {kind} de {amount} le {format_date(entry.on)} pour la "
-             f"campagne de {_beneficiary(campaign)} ({campaign.election.name}). Merci !")
+             f"campagne de {_beneficiary(campaign)} ({campaign.election_name}). Merci !")
     summary = [("Montant", amount), ("Date", format_date(entry.on)),
                ("Type", "don mensuel" if donation.monthly else "don ponctuel")]
     if donation.monthly:

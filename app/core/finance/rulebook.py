@@ -20,8 +20,9 @@ from app.core.finance import rule_examples as ex
 from app.core.finance import rules as r
 from app.core.finance.decision import Decision
 from app.core.finance.donors import likely_duplicates
+from app.core.finance.elections import check_mode_population, election_identity
 from app.core.finance.legal_text import legal_mentions
-from app.core.finance.periods import legal_window_start
+from app.core.finance.periods import collection_end, filing_deadline, legal_window_start
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling, spending_cap
 
 Status = Literal["appliquée", "partielle", "pas encore"]
@@ -79,16 +80,19 @@ GROUPS: tuple[Group, ...] = (
         _rule("MAND-1", "CE L52-4 al. 1", "Un mandataire déclaré avant tout don",
               "Refuse tout don (formulaire /don fermé, saisie du trésorier, import) tant que la "
               "campagne, en mode candidat, n'a pas de mandataire déclaré (type MF ou AFE, nom, "
-              "date de déclaration) ; alerte sur le tableau de bord de la trésorerie.", PARTIAL,
+              "date de déclaration), et tout don daté d'avant cette déclaration ; alerte sur le "
+              "tableau de bord de la trésorerie.", PARTIAL,
               "Rien n'empêche d'enregistrer le même mandataire pour deux campagnes (pas de "
-              "contrainte d'unicité).", (el.check_mandataire,),
-              E("Campagne municipale sans mandataire déclaré", ex.no_mandataire)),
+              "contrainte d'unicité).", (el.check_mandataire, el.check_window),
+              E("Campagne municipale sans mandataire déclaré", ex.no_mandataire),
+              E("Chèque daté d'avant la déclaration du mandataire", ex.before_declaration)),
         _rule("MAND-2", "CE L52-4 al. 2", "La période de collecte",
               "Refuse les dons datés d'avant l'ouverture (1er jour du mois, six mois avant le "
               "mois de l'élection, douze pour la présidentielle ; date saisie pour une élection "
-              "partielle) ou d'après le dépôt du compte ; /don est fermé hors de la période et "
-              "les dons mensuels s'arrêtent à sa fin.", APPLIED, "",
-              (el.check_window, el.collection_window, legal_window_start),
+              "partielle) ou d'après le dépôt du compte (à défaut de date de dépôt, la date "
+              "limite légale, ACC-2) ; /don est fermé hors de la période et les dons mensuels "
+              "s'arrêtent à sa fin.", APPLIED, "",
+              (el.check_window, el.collection_window, legal_window_start, collection_end),
               E("Chèque du 20/08/2025 pour les municipales de mars 2026", ex.before_window),
               E("Chèque reçu après le dépôt du compte le 22/05/2026", ex.after_filing)),
         _rule("MAND-3", "CE L52-4 al. 3", "Le mandataire règle les dépenses",
@@ -99,10 +103,11 @@ GROUPS: tuple[Group, ...] = (
         _rule("MAND-4", "CE L52-4 dernier al.", "Communes de moins de 9 000 habitants",
               "Mode « petite-commune » : pas de mandataire exigé, pas de plafond de dépenses ni "
               "de plafond des espèces, pas de mention de réduction d'impôt sur /don ; les règles "
-              "de L52-8 restent vérifiées (DON-SMALL).", PARTIAL,
-              "Le mode est choisi dans le fichier de campagne : rien ne vérifie que la "
-              "population est bien inférieure à 9 000 habitants.",
-              (el.check_mandataire, spending_cap),
+              "de L52-8 restent vérifiées (DON-SMALL). estrade campaign load refuse le mode "
+              "petite-commune sans population ou à partir de 9 000 habitants, et le mode "
+              "candidat pour une commune de moins de 9 000 habitants.", PARTIAL,
+              "L'assistant de création de site ne pose pas encore la question de la population.",
+              (el.check_mandataire, spending_cap, check_mode_population),
               E("Plafond d'une commune de 5 000 habitants", ex.small_commune_cap)),
         _rule("MAND-5", "CE L52-5", "L'association de financement électorale (AFE)",
               "Enregistre le type AFE, son nom, sa préfecture et sa date de déclaration, repris "
@@ -128,19 +133,23 @@ GROUPS: tuple[Group, ...] = (
               E("Donateur belge domicilié en Belgique", ex.foreign_non_resident),
               E("Don sans l'attestation du donateur", ex.no_attestation)),
         _rule("DON-2", "CE L52-8 al. 1, 2e phrase", "4 600 € par donateur et par élection",
-              "Refuse à la saisie du trésorier et à l'import tout don qui porterait le total "
-              "du donateur au-delà de 4 600 € pour l'élection : tous les sites de la même "
-              "élection, tous les moyens de paiement, dons en nature compris, remboursements "
-              "déduits, dons en ligne en cours réservés (dès que leur page de paiement Stripe "
-              "est ouverte, 31 minutes au plus) ; les fiches qui désignent probablement la même "
-              "personne sont proposées à la fusion (estrade donors duplicates). Sur /don, seul "
-              "le don lui-même est vérifié (4 600 € au plus) : la réponse ne dépend jamais de ce "
-              "que la personne a déjà donné ; un paiement en ligne qui porte son total au-delà "
-              "est enregistré et l'excédent signalé au trésorier (DON-16). Estrade ne voit que "
-              "ses propres données : le donateur certifie sur /don le total de ses dons.",
+              "Refuse à la saisie du trésorier et à l'import tout don qui porterait le total du "
+              "donateur au-delà de 4 600 € pour l'élection : tous les sites de la même élection, "
+              "tous les moyens de paiement, dons en nature compris, remboursements déduits, dons "
+              "en ligne en cours réservés (dès que leur page de paiement Stripe est ouverte, 31 "
+              "minutes au plus). « La même élection » est une identité (type, date du 1er tour, "
+              "portée : générale — une seule élection dans tout le pays, toutes communes "
+              "confondues —, partielle avec son territoire, conseils d'arrondissement de Paris, "
+              "Lyon ou Marseille, métropole de Lyon), jamais un nom ; une campagne qui a des dons "
+              "ne peut pas changer d'élection. Les fiches qui désignent probablement la même "
+              "personne sont proposées à la fusion (estrade donors duplicates). Sur /don, seul le "
+              "don lui-même est vérifié (4 600 € au plus) : la réponse ne dépend jamais de ce que "
+              "la personne a déjà donné ; un paiement en ligne qui porte son total au-delà est "
+              "enregistré et l'excédent signalé au trésorier (DON-16). Estrade ne voit que ses "
+              "propres données : le donateur certifie sur /don le total de ses dons.",
               APPLIED, "",
               (r.check_cap, r.check_gift_amount, r.donor_cap, r.remaining_allowance,
-               likely_duplicates),
+               likely_duplicates, election_identity),
               E("Virement de 1 000 € d'un donateur qui a déjà donné 4 000 €", ex.over_donor_cap),
               E("Don en ligne de 5 000 € demandé sur /don", ex.online_gift_over_cap)),
         _rule("DON-3", "CE L52-8 al. 2", "Pas de personnes morales",
@@ -159,8 +168,11 @@ GROUPS: tuple[Group, ...] = (
         _rule("DON-5", "CE L52-8 al. 5", "Espèces : 20 % du plafond de dépenses",
               "Refuse les espèces et quêtes au-delà de 20 % du plafond de dépenses quand il "
               "atteint 15 000 € (plafond du 1er tour), avertit dès 80 % ; jauge et alerte sur "
-              "le tableau de bord, sous-total dans l'export ; avertit si le plafond est "
-              "inconnu.", APPLIED, "", (r.check_cash_share, cash_ceiling),
+              "le tableau de bord, sous-total dans l'export ; espèces et quêtes remboursées ou "
+              "annulées déduites ; un plafond inconnu (population non renseignée) n'est jamais "
+              "« pas de plafond » : espèces et quêtes sont refusées en le disant, et estrade "
+              "campaign load exige la population quand le plafond en dépend.", APPLIED, "",
+              (r.check_cash_share, cash_ceiling, check_mode_population),
               E("Espèces : 600 € de plus quand 11 500 € sont déjà reçus", ex.cash_share_exceeded),
               E("Quête de 150 € quand 9 500 € d'espèces sont déjà reçus", ex.cash_share_near)),
         _rule("DON-6", "CE L52-8 al. 6", "Pas d'argent d'un État ou d'une personne morale "
@@ -286,8 +298,11 @@ GROUPS: tuple[Group, ...] = (
               "Estrade ne produit pas le compte de campagne et ne refuse pas un compte en "
               "déficit."),
         _rule("ACC-2", "CE L52-12 II", "Dépôt du compte : 10e vendredi après le 1er tour",
-              "La date de dépôt saisie ferme la collecte (MAND-2).", PARTIAL,
-              "Pas de compte à rebours jusqu'à la date limite de dépôt."),
+              "La date de dépôt saisie ferme la collecte (MAND-2) ; sans elle, la date limite "
+              "légale (10e vendredi après le 1er tour) la ferme, et une date saisie au-delà est "
+              "ramenée à cette limite.", PARTIAL,
+              "Pas de compte à rebours jusqu'à la date limite de dépôt.",
+              (filing_deadline,)),
         _rule("ACC-3", "CE L52-12 III", "Présentation par un expert-comptable",
               "Fournit la liste des donateurs (REP-1), le calcul du plafond et la vérification "
               "du registre (estrade ledger verify).", PARTIAL,

@@ -167,6 +167,8 @@ def campaign_cap(facts: CampaignFacts) -> CapResult | None:
             facts.spending_cap_cents,
             f"Plafond de dépenses saisi : {format_cents(facts.spending_cap_cents)}",
         )
+    if facts.population is None:  # unknown, never "0 inhabitants" (that would be no cap)
+        return None
     try:
         return spending_cap(facts.election_kind, facts.population)
     except ValueError:
@@ -177,16 +179,23 @@ def check_cash_share(gift: Gift, facts: CampaignFacts, history: History) -> Deci
     """DON-5 (CE L52-8 al. 5) and DON-17: cash gifts and quêtes together may not exceed 20 % of
     the spending cap when that cap is >= 15 000 €; warned from 80 % of that ceiling.
 
-    Candidate mode only (no cap in ``petite-commune`` mode, no such rule for parties).
+    Candidate mode only (no cap in ``petite-commune`` mode, no such rule for parties). An
+    unknown cap (no population recorded) is "cap unknown", never "no cap": cash and quêtes are
+    refused, with the reason, until the population (or the cap) is recorded.
     """
     if gift.method not in CASH_METHODS or facts.mode != "candidat":
         return Decision.accept()
     cap = campaign_cap(facts)
     if cap is None:
-        return Decision.warn(
+        why = ("population de la circonscription non renseignée" if facts.population is None
+               else "le plafond de ce type d'élection n'est pas encore calculé par Estrade")
+        return Decision.refuse(
             "DON-5",
-            "Plafond de dépenses inconnu : le plafond des espèces (20 % du plafond de dépenses) "
-            "ne peut pas être vérifié. Renseignez le plafond de la campagne.",
+            f"Plafond de dépenses inconnu ({why}) : le plafond des espèces et quêtes (20 % du "
+            "plafond de dépenses, art. L52-8, al. 5, du code électoral) ne peut pas être "
+            "vérifié, donc aucun don en espèces ni quête n'est accepté tant que le plafond "
+            "n'est pas connu. Renseignez la population dans le fichier de campagne "
+            "(estrade campaign load).",
         )
     ceiling = cash_ceiling(cap)
     if ceiling is None:
