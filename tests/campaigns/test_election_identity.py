@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.campaigns.models import Campaign, Site
 from app.extensions import db
 from app.ledger.gifts import GiftInput, record_gift
+from app.treasury.overview import overview
 from tests.factories import identity, tx
 
 MANDATAIRE = """
@@ -136,6 +137,8 @@ def test_defect1_unknown_population_refuses_cash_and_collections(runner, tmp_pat
     cash = cheque(campaign, 10_000, method="especes")
     assert cash.status == "refused" and "DON-5" in cash.decision.rules
     assert cheque(campaign, 10_000).status == "accepted"  # a cheque does not need the cap
+    alerts = overview(campaign).alerts  # the treasurer is told, with the rule
+    assert any(a.rule == "DON-5" and "population" in a.message for a in alerts)
 
 
 def test_defect13_mode_must_match_the_population(runner, tmp_path) -> None:
