@@ -35,10 +35,9 @@ _HTML = Environment(autoescape=True).from_string("""<!doctype html>
 <p>{{ closing }}</p>
 {% if mentions %}<h2>Mentions légales relatives aux dons</h2>
 <p>{{ mentions.intro }}</p>
-<h3>Article L. 52-8 du code électoral (alinéas 1 à 3)</h3>
-{% for paragraph in mentions.l52_8 %}<p>« {{ paragraph }} »</p>{% endfor %}
-<h3>Article L. 113-1 du code électoral, III</h3>
-<p>« {{ mentions.l113_1|join(' ') }} »</p>{% endif %}
+{% for title, paragraphs in mentions.sections %}<h3>{{ title }}</h3>
+{% for paragraph in paragraphs %}<p>« {{ paragraph }} »</p>{% endfor %}
+{% endfor %}{% endif %}
 </body></html>
 """)
 

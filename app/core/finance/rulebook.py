@@ -192,10 +192,14 @@ GROUPS: tuple[Group, ...] = (
               "Affiche sur /don et sur chaque page qui appelle aux dons un bloc qu'aucun thème ne "
               "peut retirer : bénéficiaire, mandataire et date de sa désignation, L52-8 al. 1 à "
               "3 et L113-1 III ; les e-mails aux donateurs le reprennent en texte ; sans "
-              "mandataire, le bloc annonce que les dons ne sont pas ouverts.", PARTIAL,
-              "Mode parti : les mentions de l'article 11-4 de la loi 88-227 ne sont pas "
-              "produites (le bloc reprend celles d'un candidat). Mode petite-commune sans "
-              "mandataire : le bloc annonce des dons fermés alors que /don est ouvert.",
+              "mandataire, le bloc annonce que les dons ne sont pas ouverts. Mode "
+              "petite-commune : pas de mandataire, pas de reçu fiscal, L52-8 al. 1 à 3 et "
+              "L113-1 III reproduits. Mode parti : l'association de financement ou le "
+              "mandataire du parti, l'article 11-4 (al. 1 et 3) et l'article 11-5 (al. 1) de "
+              "la loi 88-227.", PARTIAL,
+              "Le texte des articles 11-4 et 11-5 de la loi 88-227 est celui des pages de dons "
+              "des partis : à vérifier sur Légifrance ; les mentions des prêts (R39-1-1 1°) "
+              "ne sont pas produites.",
               (legal_mentions,), E("Liste municipale avec mandataire financier", ex.mandate_text)),
         _rule("DON-10", "CE R39-1 al. 1", "Identité de chaque donateur",
               "Exige nom, prénom, adresse du domicile fiscal, code postal, commune, pays et "
@@ -325,13 +329,15 @@ GROUPS: tuple[Group, ...] = (
               "En mode parti, /don ne mentionne pas la limite de 15 000 € par an et par foyer."),
         _rule("PARTY-1", "loi 88-227 art. 11-4", "Partis : 7 500 € par personne et par an",
               "Mode parti : refuse à la saisie et à l'import au-delà de 7 500 € par personne "
-              "et par année civile (remboursements rattachés à l'année du don), sans période "
+              "et par année civile, tous les partis de l'installation ensemble (sans nommer "
+              "les autres), remboursements rattachés à l'année du don ; un don mensuel est "
+              "jugé sur l'année civile qui en compte le plus ; sans période "
               "de collecte ; /don ne vérifie que le don lui-même (7 500 € au plus), un paiement "
               "en ligne au-delà du total annuel est signalé à rembourser (DON-16) ; DON-1, "
               "DON-3, DON-4, DON-6 et DON-10 restent vérifiés.", PARTIAL,
               "Les cotisations ne sont pas enregistrées (elles comptent dans les 7 500 €) ; pas "
               "de reçus par année civile ni de liste annuelle pour la CNCCFP (15 avril).",
-              (r.check_cap, r.check_gift_amount, r.donor_cap),
+              (r.check_cap, r.check_gift_amount, r.donor_cap, r.payments_in_busiest_year),
               E("Chèque de 1 000 € après 7 000 € donnés dans l'année", ex.over_party_cap)),
     )),
     Group("Propagande, site internet, silence électoral", (

@@ -124,6 +124,8 @@ def check_gift_amount(gift: Gift, facts: CampaignFacts, months: int = 1) -> Deci
         raise ValueError("months must be at least 1")
     cap, party = donor_cap(facts), facts.mode == "parti"
     article = "art. 11-4 de la loi n° 88-227" if party else "art. L52-8, al. 1, du code électoral"
+    if party and months > 1:  # PARTY-1 is per calendar year, not per plan
+        return _party_monthly(gift, cap, months, article)
     total = gift.amount_cents * months
     if total <= cap:
         return Decision.accept()
@@ -139,6 +141,29 @@ def check_gift_amount(gift: Gift, facts: CampaignFacts, months: int = 1) -> Deci
         f"Un don de {format_cents(gift.amount_cents)} par mois pendant {months} mois ferait "
         f"{format_cents(total)}, au-delà du plafond de {format_cents(cap)} ({article}) : "
         f"au plus {format_cents(cap // months)} par mois, ou un don ponctuel.",
+    )
+
+
+def payments_in_busiest_year(start_month: int, months: int) -> int:
+    """Monthly payments falling in the calendar year that holds the most of them, for a plan
+    of ``months`` payments starting in ``start_month`` (1-12)."""
+    first = min(months, 13 - start_month)
+    return max(first, min(months - first, 12))
+
+
+def _party_monthly(gift: Gift, cap: int, months: int, article: str) -> Decision:
+    """PARTY-1 for a monthly gift: 7 500 € per person and calendar year, so what counts is the
+    calendar year holding the most payments, never "4 600 € par élection"."""
+    payments = payments_in_busiest_year(gift.on.month, months)
+    total = gift.amount_cents * payments
+    if total <= cap:
+        return Decision.accept()
+    return Decision.refuse(
+        "PARTY-1",
+        f"Un don de {format_cents(gift.amount_cents)} par mois ferait {format_cents(total)} sur "
+        f"une même année civile ({payments} versements), au-delà du plafond de "
+        f"{format_cents(cap)} par personne et par an ({article}) : au plus "
+        f"{format_cents(cap // payments)} par mois, ou un don ponctuel.",
     )
 
 

@@ -71,7 +71,7 @@ def test_general_identity_ignores_territory(kind: str, round1: date, t1: str, t2
 
 
 def test_acc2_filing_deadline_is_the_tenth_friday() -> None:
-    assert filing_deadline(date(2026, 3, 15)) == date(2026, 5, 22)  # law-fr.md ACC-2
+    assert filing_deadline(date(2026, 3, 15)) == date(2026, 5, 22)  # ACC-2, docs/rules.md
 
 
 @given(st.dates(date(2020, 1, 1), date(2050, 1, 1)))
