@@ -183,6 +183,17 @@ def find_election(identity: ElectionIdentity) -> Election | None:
         Election.scope == identity.scope, Election.territory == identity.territory))
 
 
+def _legacy(campaign: Campaign | None, identity: ElectionIdentity) -> Election | None:
+    """The campaign's election when it was recorded before identities (migration 0012, scope
+    ``ancienne``: a by-election, or a second name of a general election holding money) and
+    matches the file's kind and first round: the file may give it its identity."""
+    election = campaign.election if campaign is not None else None
+    if election is None or election.scope != "ancienne":
+        return None
+    return election if (election.kind, election.round1) == (identity.kind,
+                                                            identity.round1) else None
+
+
 def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
     """Create or update ``site``'s campaign from ``spec`` (idempotent).
 
@@ -193,6 +204,16 @@ def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
     identity: ElectionIdentity = e["identity"]
     election = find_election(identity)
     current = site.campaign
+    legacy = _legacy(current, identity)
+    if legacy is not None and election is None:
+        # Recorded under a name (migration 0012): the file states its identity.
+        legacy.scope, legacy.territory, legacy.name = (identity.scope, identity.territory,
+                                                       identity.label)
+        audit.record("election.identity", legacy, user=user, scope=identity.scope,
+                     territory=identity.territory)
+        election = legacy
+    elif legacy is not None and current is not None and has_money(current):
+        election = legacy  # its sealed entries name it: kept apart (docs/campaign-file.md)
     if current is not None and current.election_id is not None and (
             election is None or election.id != current.election_id) and has_money(current):
         raise SiteError(

@@ -6,7 +6,9 @@ Create Date: 2026-12-02 01:00:00
 
 DON-2 (CE L52-8 al. 1) counts 4 600 € per donor "lors des mêmes élections": one general
 municipal election nationwide, whatever each campaign called it. Existing rows get their
-scope: a ``partielle`` keeps its name as its territory; of several rows of one general
+scope: a ``partielle`` has no recorded territory, so it gets scope ``ancienne`` of its own
+until ``estrade campaign load`` names it (the campaign file's identity is then adopted); of
+several rows of one general
 election (same kind and first round) the oldest becomes it, and the others are folded into it
 when nothing was booked or asked for under them yet. A row with money (ledger entries, donors,
 donations, journal events) cannot be folded: its entries are sealed (append-only triggers,
@@ -17,7 +19,6 @@ Plain ADD COLUMN and CREATE INDEX only: no table is rebuilt, no trigger touched.
 from alembic import op
 import sqlalchemy as sa
 
-from app.core.finance.donors import normalise_name
 
 
 # revision identifiers, used by Alembic.
@@ -43,9 +44,9 @@ def upgrade():
     rows = bind.execute(sa.text("SELECT id, name, kind, round1 FROM elections ORDER BY id")).all()
     kept: dict[tuple[str, str], int] = {}
     for election_id, name, kind, round1 in rows:
-        if kind == 'partielle':
-            bind.execute(sa.text("UPDATE elections SET scope = 'partielle', territory = :t "
-                                 "WHERE id = :id"), {"t": normalise_name(name), "id": election_id})
+        if kind == 'partielle':  # its territory is not recorded: the next load names it
+            bind.execute(sa.text("UPDATE elections SET scope = 'ancienne', territory = :t "
+                                 "WHERE id = :id"), {"t": str(election_id), "id": election_id})
             continue
         key = (kind, str(round1))
         if key not in kept:

@@ -127,7 +127,10 @@ GROUPS: tuple[Group, ...] = (
         _rule("DON-1", "CE L52-8 al. 1, 1re phrase",
               "Personnes physiques françaises ou résidant en France",
               "Refuse le don d'une personne ni française ni domiciliée en France, ou sans les "
-              "attestations : /don les exige (personne physique, fonds personnels, plafond) et "
+              "attestations ; la nationalité est un choix (française / autre, le domicile "
+              "fiscal devant alors être en France) sur /don et dans la saisie du trésorier, et "
+              "« French » ou « franco-allemande » d'un import comptent comme françaises ; /don "
+              "les exige (personne physique, fonds personnels, plafond) et "
               "les garde avec leur heure et l'adresse IP ; le trésorier confirme que le donateur "
               "a signé celles du formulaire papier.", APPLIED, "", (el.check_eligibility,),
               E("Donateur belge domicilié en Belgique", ex.foreign_non_resident),
@@ -239,9 +242,12 @@ GROUPS: tuple[Group, ...] = (
               "réservé sur le plafond dès que la page de paiement Stripe est ouverte ; "
               "l'abonnement Stripe s'arrête à la fin de la période ; chaque paiement est vérifié "
               "à son enregistrement contre le total du donateur, l'excédent signalé à "
-              "rembourser (DON-16).", PARTIAL,
-              "Une date de dépôt saisie après la souscription n'arrête pas l'abonnement : les "
-              "paiements suivants sont signalés à rembourser (MAND-2, DON-16), pas annulés.",
+              "rembourser (DON-16). Une date de dépôt saisie ou avancée après la souscription "
+              "(estrade campaign load) arrête les abonnements en cours à la nouvelle fin, ou "
+              "tout de suite si elle est passée ; sans date de dépôt, la date limite légale "
+              "(ACC-2) est la fin.", PARTIAL,
+              "L'assistant de création de site ne change pas encore la date de dépôt ; un "
+              "abonnement n'est jamais prolongé quand la date recule.",
               (r.check_gift_amount,),
               E("Don mensuel de 800 € demandé sur /don, six mois avant le dépôt du compte",
                 ex.monthly_over_cap)),
