@@ -84,10 +84,14 @@ def check_window(gift: Gift, facts: CampaignFacts) -> Decision:
             "ou remboursé.",
         )
     if end is not None and gift.on > end:
+        filed = facts.filing_date is not None and end == facts.filing_date
+        what = ("au dépôt du compte de campagne" if filed else
+                "à la date limite de dépôt du compte de campagne (10e vendredi après le 1er "
+                "tour, art. L52-12)")
         return Decision.refuse(
             "MAND-2",
-            f"Don du {when} postérieur au dépôt du compte de campagne le {format_date(end)} : "
-            "la période de collecte est close (art. L52-4 du code électoral).",
+            f"Don du {when} postérieur {what} le {format_date(end)} : la période de collecte "
+            "est close (art. L52-4 du code électoral).",
         )
     return Decision.accept()
 
