@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.core.finance.decision import NATIONALITY_CHOICES, OTHER_NATIONALITY, is_french_national
 from app.core.finance.identity import CIVILITES, IDENTITY_FIELDS, Identity
 
 Voice = Literal["donor", "treasurer"]
@@ -43,6 +44,15 @@ def identity_fields(voice: Voice, required: Callable[..., None] | None = None
     fields: dict[str, Any] = {}
     for spec in IDENTITY_FIELDS:
         label = lazy_text(spec.ask if voice == "donor" else spec.label)
+        if spec.name == "nationalite":  # DON-1: a choice, never free text
+            fields[spec.name] = SelectField(label, default=NATIONALITY_CHOICES[0], choices=[
+                SelectChoice(NATIONALITY_CHOICES[0], lazy_text("Française")),
+                SelectChoice(OTHER_NATIONALITY, lazy_text(
+                    "Autre (votre domicile fiscal doit alors être en France)"
+                    if voice == "donor" else
+                    "Autre (le domicile fiscal doit alors être en France)"))],
+                filters=[nationality_choice])
+            continue
         if spec.name == "civilite":
             fields[spec.name] = SelectField(label, default="", choices=[
                 SelectChoice("", "—"), *(SelectChoice(value, lazy_text(text))
@@ -53,6 +63,15 @@ def identity_fields(voice: Voice, required: Callable[..., None] | None = None
         fields[spec.name] = StringField(label, default=spec.default or None,
                                         validators=[*validators, Length(max=spec.max_length)])
     return fields
+
+
+def nationality_choice(value: Any) -> Any:
+    """DON-1 / R39-1: what the nationality choice stores, ``française`` or ``autre``. A French
+    nationality however written (« Française », « franco-allemande », a link's ``FR``) is
+    French; anything else typed is left for the choice to refuse."""
+    if isinstance(value, str) and value.strip() and value != OTHER_NATIONALITY:
+        return NATIONALITY_CHOICES[0] if is_french_national(value) else value
+    return value
 
 
 def identity_of(form: Any) -> Identity:

@@ -124,7 +124,7 @@ def who(nom: str = "Dupont", prenom: str = "Marianne", **extra: Any) -> DonorIde
 DONATION_FORM = {
     "montant": "autre", "montant_libre": "200", "frequence": "unique", "civilite": "Mme",
     "prenom": "Alice", "nom": "Martin", "adresse": "3 rue des Lilas", "code_postal": "72000",
-    "commune": "Le Mans", "pays": "France", "nationalite": "Française",
+    "commune": "Le Mans", "pays": "France", "nationalite": "française",
     "email": "alice@example.org", "atteste_personne_physique": "y",
     "atteste_fonds_personnels": "y", "atteste_plafond": "y",
 }

@@ -9,7 +9,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.campaigns.models import Site
-from app.campaigns.service import SiteError, create_site, load_campaign, parse_campaign_file
+from app.campaigns.service import (
+    SiteError,
+    create_site,
+    load_campaign,
+    notify_dates_changed,
+    parse_campaign_file,
+)
 from app.clitools import fail
 from app.dbutil import transaction
 from app.extensions import db
@@ -69,8 +75,11 @@ def load(slug: str, file: Path) -> None:
             campaign = load_campaign(site, spec)
     except SiteError as exc:
         fail(str(exc))
+    for line in notify_dates_changed(campaign.id):  # DON-15: monthly gifts stop in time
+        click.echo(line)
     mandataire = campaign.mandataire_name or "aucun (les dons restent fermés : MAND-1)"
-    click.echo(f"Campagne chargée pour « {slug} » : élection « {campaign.election.name} », "
+    click.echo(f"Campagne chargée pour « {slug} » : élection « {campaign.election.name} » "
+               f"(plafond DON-2 partagé par ses {len(campaign.election.campaigns)} campagne(s)), "
                f"mandataire {mandataire}.")
 
 

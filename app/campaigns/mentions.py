@@ -15,13 +15,14 @@ def mandate_facts(campaign: Campaign) -> MandateFacts:
     return MandateFacts(
         candidate_name=campaign.candidate_name,
         list_name=campaign.list_name,
-        election_label=f"« {election.name} »",
+        election_label=f"« {campaign.election_name} »",
         round1=election.round1,
         round2=election.round2,
         mandataire_type=campaign.mandataire_type,
         mandataire_name=campaign.mandataire_name,
         mandataire_declared_on=campaign.mandataire_declared_on,
         prefecture=campaign.mandataire_prefecture,
+        mode=campaign.mode,
     )
 
 
@@ -34,6 +35,7 @@ def legal_text(campaign: Campaign | None) -> str:
     mentions = mentions_for(campaign)
     if mentions is None or not mentions.complete:
         return ""
-    parts = [mentions.intro, "", "Article L. 52-8 du code électoral (alinéas 1 à 3) :",
-             *mentions.l52_8, "", "Article L. 113-1 du code électoral, III :", *mentions.l113_1]
+    parts = [mentions.intro]
+    for title, paragraphs in mentions.sections:
+        parts += ["", f"{title} :", *paragraphs]
     return "\n".join(parts)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.finance.elections import ElectionIdentity
 from app.core.finance.vocabulary import ELECTION_KINDS
 from app.extensions import Model
 
@@ -42,9 +43,15 @@ class SiteHost(Model):
 
 
 class Election(Model):
-    """One election: sites whose campaigns share it share the DON-2 cap per donor."""
+    """One election: sites whose campaigns share it share the DON-2 cap per donor.
+
+    Identified by kind, first-round date, scope and territory
+    (:func:`app.core.finance.elections.election_identity`), never by a label: every commune of
+    a general municipal election shares one row. ``name`` is only a French description."""
 
     __tablename__ = "elections"
+    __table_args__ = (Index("uq_elections_identity", "kind", "round1", "scope", "territory",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -55,10 +62,18 @@ class Election(Model):
     #: close ("20:00" when empty); read by the editor's electoral silence.
     timezone: Mapped[str | None] = mapped_column(String(64))
     polls_close: Mapped[str | None] = mapped_column(String(5))
+    scope: Mapped[str] = mapped_column(String(20), default="generale", server_default="generale")
+    territory: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    campaigns: Mapped[list[Campaign]] = relationship(viewonly=True)
 
     @property
     def kind_label(self) -> str:
         return ELECTION_KINDS.get(self.kind, self.kind)
+
+    @property
+    def identity(self) -> ElectionIdentity:
+        return ElectionIdentity(self.kind, self.round1, self.scope, self.territory)
 
 
 class Campaign(Model):
@@ -72,6 +87,9 @@ class Campaign(Model):
     list_name: Mapped[str | None] = mapped_column(String(200))
     colistiers_json: Mapped[str] = mapped_column(Text, default="[]")
     population: Mapped[int | None]
+    #: The campaign's own name for its election (« Municipales de Lyon 2032 », DON-9 text);
+    #: which election it is, for the DON-2 cap, is the election row's identity.
+    election_label: Mapped[str | None] = mapped_column(String(200))
     # MAND-1: no mandataire, no donations. MAND-6: one mandataire per candidate.
     mandataire_type: Mapped[str | None] = mapped_column(String(3))
     mandataire_name: Mapped[str | None] = mapped_column(String(200))
@@ -90,6 +108,10 @@ class Campaign(Model):
     @colistiers.setter
     def colistiers(self, names: list[str]) -> None:
         self.colistiers_json = json.dumps(list(names), ensure_ascii=False)
+
+    @property
+    def election_name(self) -> str:
+        return self.election_label or self.election.name
 
     @property
     def has_mandataire(self) -> bool:

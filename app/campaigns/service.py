@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, text
 
 from app import audit
 from app.campaigns.models import Campaign, Election, Site, SiteHost
+from app.core.finance.elections import (
+    ElectionError,
+    ElectionIdentity,
+    check_mode_population,
+    election_identity,
+)
 from app.core.finance.vocabulary import CAMPAIGN_MODES, ELECTION_KINDS, MANDATAIRE_TYPES
 from app.extensions import db
 
@@ -22,6 +30,24 @@ HOST_RE = re.compile(r"^[a-z0-9.-]+(:\d+)?$")
 
 class SiteError(ValueError):
     """A French message for whoever set the site up."""
+
+
+#: Called with a campaign id after its dates were loaded and committed (DON-15: the donations
+#: package stops monthly gifts at the new end of collection). Each returns French lines.
+DatesListener = Callable[[int], list[str]]
+DATES_LISTENERS_KEY = "estrade.campaign_dates_listeners"
+
+
+def register_dates_listener(app: Any, listener: DatesListener) -> None:
+    listeners: list[DatesListener] = app.extensions.setdefault(DATES_LISTENERS_KEY, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def notify_dates_changed(campaign_id: int) -> list[str]:
+    """Run the registered listeners (outside any transaction: they may call Stripe)."""
+    listeners: list[DatesListener] = current_app.extensions.get(DATES_LISTENERS_KEY, [])
+    return [line for listener in listeners for line in listener(campaign_id)]
 
 
 def normalise_host(host: str) -> str:
@@ -105,18 +131,25 @@ def parse_campaign_file(path: Path) -> CampaignSpec:
     mandataire = data.get("mandataire")
     if election.get("kind") not in ELECTION_KINDS:
         raise SiteError("[election] kind doit être l'un de : " + ", ".join(ELECTION_KINDS))
-    if not str(election.get("name", "")).strip():
-        raise SiteError("[election] name est obligatoire (les sites de même nom partagent "
-                        "une élection, donc le plafond de 4 600 € par donateur : DON-2).")
     election["round1"] = _date("election", "round1", election.get("round1"), required=True)
     election["round2"] = _date("election", "round2", election.get("round2"))
+    try:  # DON-2: which election this is, whatever the campaign calls it
+        election["identity"] = election_identity(
+            election["kind"], election["round1"], str(election.get("scope") or ""),
+            str(election.get("territory") or ""))
+    except ElectionError as exc:
+        raise SiteError(str(exc)) from None
     mode = campaign.get("mode", "candidat")
     if mode not in CAMPAIGN_MODES:
         raise SiteError("[campaign] mode doit être l'un de : " + ", ".join(CAMPAIGN_MODES))
     campaign["mode"] = mode
     population = campaign.get("population")
-    if population is not None and (not isinstance(population, int) or population < 0):
+    if population is not None and (isinstance(population, bool) or not isinstance(population, int)
+                                   or population < 0):
         raise SiteError("[campaign] population doit être un nombre entier d'habitants.")
+    setup = check_mode_population(mode, election["kind"], population)  # MAND-4, DON-5
+    if not setup.allowed:
+        raise SiteError(" ".join(f"{r.message} ({r.rule})" for r in setup.refusals))
     colistiers = campaign.get("colistiers", [])
     if not isinstance(colistiers, list) or not all(isinstance(n, str) for n in colistiers):
         raise SiteError("[campaign] colistiers doit être une liste de noms complets.")
@@ -134,22 +167,73 @@ def parse_campaign_file(path: Path) -> CampaignSpec:
     return CampaignSpec(election=election, campaign=campaign, mandataire=mandataire)
 
 
+def has_money(campaign: Campaign) -> bool:
+    """Whether anything was booked or asked for under the campaign's election: ledger entries
+    or online donations (read by table name: campaigns imports neither ledger nor donations)."""
+    if campaign.id is None:
+        return False
+    return any(db.session.execute(text(f"SELECT 1 FROM {table} WHERE campaign_id = :id LIMIT 1"),
+                                  {"id": campaign.id}).first() is not None
+               for table in ("ledger_entries", "donations"))
+
+
+def find_election(identity: ElectionIdentity) -> Election | None:
+    return db.session.scalar(select(Election).where(
+        Election.kind == identity.kind, Election.round1 == identity.round1,
+        Election.scope == identity.scope, Election.territory == identity.territory))
+
+
+def _legacy(campaign: Campaign | None, identity: ElectionIdentity) -> Election | None:
+    """The campaign's election when it was recorded before identities (migration 0012, scope
+    ``ancienne``: a by-election, or a second name of a general election holding money) and
+    matches the file's kind and first round: the file may give it its identity."""
+    election = campaign.election if campaign is not None else None
+    if election is None or election.scope != "ancienne":
+        return None
+    return election if (election.kind, election.round1) == (identity.kind,
+                                                            identity.round1) else None
+
+
 def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
-    """Create or update ``site``'s campaign from ``spec`` (idempotent)."""
+    """Create or update ``site``'s campaign from ``spec`` (idempotent).
+
+    DON-2: the election is found by its identity (kind, first round, scope, territory), so
+    every campaign of one general election shares the donor's 4 600 €; a campaign that has
+    gifts can never move to another election (its donors' totals would start again)."""
     e = spec.election
-    election = db.session.scalar(select(Election).where(Election.name == e["name"].strip()))
+    identity: ElectionIdentity = e["identity"]
+    election = find_election(identity)
+    current = site.campaign
+    legacy = _legacy(current, identity)
+    if legacy is not None and election is None:
+        # Recorded under a name (migration 0012): the file states its identity.
+        legacy.scope, legacy.territory, legacy.name = (identity.scope, identity.territory,
+                                                       identity.label)
+        audit.record("election.identity", legacy, user=user, scope=identity.scope,
+                     territory=identity.territory)
+        election = legacy
+    elif legacy is not None and current is not None and has_money(current):
+        election = legacy  # its sealed entries name it: kept apart (docs/campaign-file.md)
+    if current is not None and current.election_id is not None and (
+            election is None or election.id != current.election_id) and has_money(current):
+        raise SiteError(
+            f"La campagne de « {site.slug} » a déjà des dons pour l'élection "
+            f"« {current.election.name} » : elle ne peut pas passer à une autre élection "
+            f"(« {identity.label} »), sinon le plafond de 4 600 € par donateur repartirait de "
+            "zéro (art. L52-8, al. 1, du code électoral, DON-2). Vérifiez [election] kind, "
+            "round1, scope et territory.")
     if election is None:
-        election = Election(name=e["name"].strip(), kind=e["kind"], round1=e["round1"],
+        election = Election(name=identity.label, kind=identity.kind, round1=identity.round1,
+                            scope=identity.scope, territory=identity.territory,
                             round2=e["round2"])
         db.session.add(election)
-    elif (election.kind, election.round1) != (e["kind"], e["round1"]):
-        raise SiteError(f"L'élection « {election.name} » existe déjà avec d'autres dates ou un "
-                        "autre type : vérifiez [election] name.")
     else:
         election.round2 = e["round2"] or election.round2
-    campaign = site.campaign or Campaign(site=site)
+    campaign = current or Campaign(site=site)
     c = spec.campaign
     campaign.election = election
+    label = str(e.get("name") or "").strip()
+    campaign.election_label = label or None
     campaign.mode = c["mode"]
     campaign.population = c.get("population")
     campaign.candidate_name = str(c.get("candidate", "")).strip()
@@ -164,5 +248,6 @@ def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
     campaign.mandataire_prefecture = m.get("prefecture") if m else None
     db.session.add(campaign)
     db.session.flush()
-    audit.record("campaign.load", campaign, user=user, site=site.slug, election=election.name)
+    audit.record("campaign.load", campaign, user=user, site=site.slug, election=election.name,
+                 label=campaign.election_label)
     return campaign

@@ -39,10 +39,9 @@ _HTML = Environment(autoescape=True).from_string("""<!doctype html>
 <p>{{ closing }}</p>
 {% if mentions %}<h2>Mentions légales relatives aux dons</h2>
 <p>{{ mentions.intro }}</p>
-<h3>Article L. 52-8 du code électoral (alinéas 1 à 3)</h3>
-{% for paragraph in mentions.l52_8 %}<p>« {{ paragraph }} »</p>{% endfor %}
-<h3>Article L. 113-1 du code électoral, III</h3>
-<p>« {{ mentions.l113_1|join(' ') }} »</p>{% endif %}
+{% for title, paragraphs in mentions.sections %}<h3>{{ title }}</h3>
+{% for paragraph in paragraphs %}<p>« {{ paragraph }} »</p>{% endfor %}
+{% endfor %}{% endif %}
 </body></html>
 """)
 
@@ -87,7 +86,7 @@ def compose(donation: Donation, entry: LedgerEntry, *, demo: bool = False,
     donor = Identity.from_mapping(donation)
     greeting = f"Bonjour {donor.full_name},"
     intro = (f"Nous avons bien reçu votre {kind} de {amount} le {format_date(entry.on)} pour la "
-             f"campagne de {_beneficiary(campaign)} ({campaign.election.name}). Merci !")
+             f"campagne de {_beneficiary(campaign)} ({campaign.election_name}). Merci !")
     summary = [("Montant", amount), ("Date", format_date(entry.on)),
                ("Type", "don mensuel" if donation.monthly else "don ponctuel")]
     if donation.monthly:

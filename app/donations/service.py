@@ -94,8 +94,13 @@ def collection_state(campaign: Campaign | None, today: date) -> tuple[bool, str]
         return False, (f"Les dons seront possibles à partir du {start.strftime('%d/%m/%Y')}, "
                        "début de la période de collecte fixée par la loi (article L. 52-4).")
     if campaign.mode != "parti" and end is not None and today > end:
-        return False, ("La période de collecte des dons est terminée : le compte de campagne "
-                       "a été déposé (article L. 52-4 du code électoral). Merci de votre soutien.")
+        if campaign.filing_date is not None and end == campaign.filing_date:
+            return False, ("La période de collecte des dons est terminée : le compte de "
+                           "campagne a été déposé (article L. 52-4 du code électoral). Merci "
+                           "de votre soutien.")
+        return False, ("La période de collecte des dons est terminée : la date limite de "
+                       "dépôt du compte de campagne est passée (articles L. 52-4 et L. 52-12 "
+                       "du code électoral). Merci de votre soutien.")
     return True, ""
 
 

@@ -2,7 +2,8 @@
 
 One row per donation with the R39-1 fields (DON-10), the CNCCFP receipt number when known
 (DON-11: never invented), method, reference and the donor's running total against the
-4,600 € cap (DON-2); refunds appear as negative rows; totals by method close the file.
+4,600 € cap for the whole election (DON-2: the other campaigns' gifts folded in as a sum,
+never listed nor attributed); refunds appear as negative rows; totals by method close the file.
 Money flagged DON-16 and not yet refunded is shown on its row but left out of the totals of
 receipts (a line of its own says how much), and an export for filing the account is refused
 while any remains. Every export ends with the heads of the campaign's chains and the time
@@ -13,7 +14,10 @@ came from still holds what it showed (``estrade ledger verify``, docs/security-l
 from __future__ import annotations
 
 import csv
+from bisect import bisect_right
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,16 +32,17 @@ from app.extensions import db
 from app.fileutil import atomic_write_bytes
 from app.ledger.errors import LedgerError
 from app.ledger.facts import campaign_cap
-from app.ledger.locks import canonical_id
+from app.ledger.locks import canonical_id, donor_group
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.totals import money_to_refund
 from app.ledger.verify import french_time, heads
 from app.timeutil import utcnow
 
+CUMULATIVE = "Cumul du donateur pour l'élection (€, DON-2)"
 COLUMNS = ("N° de reçu", "Date", *(field.label for field in IDENTITY_FIELDS), "Nature",
-           "Montant (€)", "Mode de paiement", "Référence", "Cumul du donateur (€)", "Statut")
+           "Montant (€)", "Mode de paiement", "Référence", CUMULATIVE, "Statut")
 EXPORT_KINDS = ("donation", "in_kind", "collection", "refund")
-MONEY_COLUMNS = frozenset({COLUMNS.index("Montant (€)"), COLUMNS.index("Cumul du donateur (€)")})
+MONEY_COLUMNS = frozenset({COLUMNS.index("Montant (€)"), COLUMNS.index(CUMULATIVE)})
 #: A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV
 #: injection"); donors type their names on the public form.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,10 +76,49 @@ def euros(cents: int) -> str:
     return f"{sign}{cents // 100},{cents % 100:02d}"
 
 
+def elsewhere_by_person(campaign: Campaign, donor_ids: set[int]) -> dict[int, ElsewhereSums]:
+    """DON-2 counts the person's gifts to every campaign of the election; the donor list of
+    one campaign carries them only folded into its running total. GDPR (art. 9: a gift reveals
+    a political opinion; rivals share the install): the other campaigns' gifts are never
+    listed, dated or attributed, only added as a sum to this campaign's rows."""
+    if not donor_ids:
+        return {}
+    persons = {canonical_id(i) for i in donor_ids}
+    members = {m: p for p in persons for m in donor_group(p)}
+    rows = db.session.execute(select(LedgerEntry.donor_id, LedgerEntry.on, LedgerEntry.kind,
+                                     LedgerEntry.amount_cents).where(
+        LedgerEntry.election_id == campaign.election_id, LedgerEntry.campaign_id != campaign.id,
+        LedgerEntry.donor_id.in_(list(members)), donor_money(LedgerEntry))
+        .order_by(LedgerEntry.on)).all()
+    found: dict[int, ElsewhereSums] = {}
+    for donor_id, on, kind, amount in rows:
+        if donor_id is None:
+            continue
+        sums = found.setdefault(members[int(donor_id)], ElsewhereSums([], []))
+        sums.days.append(on)
+        sums.totals.append((sums.totals[-1] if sums.totals else 0)
+                           + signed_amount(kind, int(amount)))
+    return found
+
+
+@dataclass
+class ElsewhereSums:
+    """A person's running total in the election's other campaigns, by day (never shown)."""
+
+    days: list[date]
+    totals: list[int]
+
+    def until(self, day: date) -> int:
+        index = bisect_right(self.days, day)
+        return self.totals[index - 1] if index else 0
+
+
 def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str]]]:
     entries = db.session.scalars(select(LedgerEntry).where(
         LedgerEntry.campaign_id == campaign.id, donor_money(LedgerEntry))
         .order_by(LedgerEntry.on, LedgerEntry.seq)).all()
+    elsewhere = elsewhere_by_person(campaign, {e.donor_id for e in entries
+                                               if e.donor_id is not None})
     flagged = {f.entry_id: f for f in db.session.scalars(select(ComplianceFlag).where(
         ComplianceFlag.campaign_id == campaign.id))}
     to_refund = money_to_refund(campaign.id)
@@ -88,7 +132,8 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
         if entry.donor_id is not None:
             person = canonical_id(entry.donor_id)
             cumulative[person] += amount
-            running = euros(cumulative[person])
+            other = elsewhere.get(person)
+            running = euros(cumulative[person] + (other.until(entry.on) if other else 0))
         status = ""
         if (flag := flagged.get(entry.id)) is not None:
             status = ("remboursé (DON-16)" if flag.resolved_entry_id else

@@ -29,11 +29,12 @@ def campaign_facts(campaign: Campaign) -> CampaignFacts:
     return CampaignFacts(
         mode=campaign.mode,
         election_kind=campaign.election.kind,
-        population=campaign.population or 0,
+        population=campaign.population,  # None: cap unknown, never 0 inhabitants (DON-5)
         round1=campaign.election.round1,
         filing_date=campaign.filing_date,
         collection_start=campaign.collection_start,
         mandataire_declared=campaign.has_mandataire,
+        mandataire_declared_on=campaign.mandataire_declared_on,
         candidate_name=campaign.candidate_name,
         colistiers=tuple(campaign.colistiers),
         spending_cap_cents=cap.cents if cap is not None and cap.applies else None,

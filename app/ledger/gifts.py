@@ -27,6 +27,7 @@ from app.ledger.models import Donor as DonorRow
 from app.ledger.totals import (
     campaign_cash_total,
     donor_total,
+    party_year_total,
     reserved,
     unresolved_flags,
     year_total,
@@ -123,8 +124,10 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
                   + reserved(election_id, group, gift.reservation_ref))
         history = History(
             donor_election_total_cents=before,
-            donor_year_total_cents=year_total(election_id, group, gift.on.year,
-                                              gift.reservation_ref),
+            donor_year_total_cents=(  # PARTY-1: every party of the install, one person
+                party_year_total(group, gift.on.year, gift.reservation_ref)
+                if campaign.mode == "parti"
+                else year_total(election_id, group, gift.on.year, gift.reservation_ref)),
             campaign_cash_total_cents=history.campaign_cash_total_cents)
     decision = evaluate_gift(core_gift, facts, history)
     donor_id = donor.id if donor else None

@@ -15,11 +15,12 @@ from flask import current_app
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import aliased
 
+from app.campaigns.models import Campaign
 from app.core.finance.chain import signed_amount
 from app.core.finance.vocabulary import CASH_METHODS
 from app.extensions import db
 from app.ledger.locks import donor_group
-from app.ledger.models import ComplianceFlag, LedgerEntry
+from app.ledger.models import ComplianceFlag, Donor, LedgerEntry
 
 #: Entry kinds (and their signs) that make up a donor's contribution (DON-2, DON-18).
 DONOR_KINDS = ("donation", "in_kind", "refund", "reversal")
@@ -113,9 +114,38 @@ def year_total(election_id: int, group: list[int], year: int, exclude_ref: str |
             + reserved(election_id, group, exclude_ref))
 
 
+#: What makes up the DON-5 cash total: cash gifts, collections, and what corrects them.
+CASH_KINDS = ("donation", "collection", "refund")
+
+
+def party_year_total(group: list[int], year: int, exclude_ref: str | None) -> int:
+    """PARTY-1 (loi 88-227 art. 11-4): one person's gifts to one **or several** parties in the
+    calendar year, across every party-mode campaign of the installation: the records with the
+    same identity key in each party's election, with the records merged into them. Only the
+    sum is returned; nothing here names the other party."""
+    keys = select(Donor.identity_key).where(Donor.id.in_(group))
+    parties = select(Campaign.election_id).where(Campaign.mode == "parti")
+    found = db.session.execute(select(Donor.id, Donor.election_id).where(
+        Donor.identity_key.in_(keys), Donor.election_id.in_(parties))).all()
+    own = db.session.execute(select(Donor.id, Donor.election_id).where(
+        Donor.id.in_(group))).all()
+    by_election: dict[int, set[int]] = {}
+    for donor_id, election_id in [*own, *found]:
+        by_election.setdefault(int(election_id), set()).update(donor_group(int(donor_id)))
+    return sum(year_total(election_id, sorted(ids), year, exclude_ref)
+               for election_id, ids in by_election.items())
+
+
 def campaign_cash_total(campaign_id: int) -> int:
-    """DON-5: cash gifts and collections the campaign has booked."""
-    total = db.session.scalar(select(func.sum(LedgerEntry.amount_cents)).where(
-        LedgerEntry.campaign_id == campaign_id, LedgerEntry.method.in_(CASH_METHODS),
-        LedgerEntry.kind.in_(("donation", "collection")), LedgerEntry.demo.is_(False)))
-    return int(total or 0)
+    """DON-5: cash gifts and collections the campaign has booked and keeps: less their refunds
+    and reversals (a reversed refund counts again), each entry with its sign."""
+    related = aliased(LedgerEntry)
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        .outerjoin(related, LedgerEntry.related_entry_id == related.id)
+        .where(LedgerEntry.campaign_id == campaign_id, LedgerEntry.method.in_(CASH_METHODS),
+               LedgerEntry.demo.is_(False),
+               LedgerEntry.kind.in_(CASH_KINDS)
+               | ((LedgerEntry.kind == "reversal") & related.kind.in_(CASH_KINDS)))
+        .group_by(LedgerEntry.kind))
+    return sum(signed_amount(kind, int(total or 0)) for kind, total in rows)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.campaigns.models import Campaign
 from app.core.finance.chain import signed_amount
+from app.core.finance.elections import check_mode_population
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.extensions import db
@@ -100,6 +101,12 @@ def _alerts(campaign: Campaign, view: CampaignOverview, problem: object) -> list
         .order_by(ComplianceFlag.id)).all()
     for flag in flags:
         alerts.append(Alert(flag.rule, flag.message, "danger"))
+    setup = check_mode_population(campaign.mode, campaign.election.kind, campaign.population)
+    alerts.extend(Alert(r.rule, r.message, "danger") for r in setup.refusals)  # MAND-4, DON-5
+    if (campaign.mode == "candidat" and campaign.population is not None
+            and campaign_cap(campaign) is None):
+        alerts.append(Alert("DON-5", "Plafond de dépenses inconnu : espèces et quêtes sont "
+                                     "refusées tant qu'il ne peut pas être vérifié.", "danger"))
     share = view.cash_share_percent
     if share is not None and share >= 80:
         alerts.append(Alert("DON-5", f"Espèces et quêtes : {share} % du plafond autorisé "

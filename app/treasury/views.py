@@ -66,7 +66,7 @@ def dashboard() -> Any:
 
 
 def _campaign_choices() -> list[SelectChoice]:
-    return [SelectChoice(c.id, f"{c.site.title} — {c.election.name}") for c in _my_campaigns()]
+    return [SelectChoice(c.id, f"{c.site.title} — {c.election_name}") for c in _my_campaigns()]
 
 
 def _identity(form: OfflineGiftForm) -> DonorIdentity | None:

@@ -66,10 +66,9 @@ def duration(days: int) -> str:
 def campaign_info(campaign: Any) -> CampaignInfo:
     if campaign is None:
         return CampaignInfo()
-    election = getattr(campaign, "election", None)
     return CampaignInfo(
         candidate=campaign.candidate_name or "", list_name=campaign.list_name or "",
-        election=getattr(election, "name", "") or "",
+        election=getattr(campaign, "election_name", "") or "",  # the campaign's own label
         mandataire_type=MANDATAIRE_TYPES.get(campaign.mandataire_type or "", "").lower(),
         mandataire_name=campaign.mandataire_name or "",
         prefecture=campaign.mandataire_prefecture or "")

@@ -49,15 +49,15 @@ def upgrade() -> None:
         for column in ("head_id", "published_id", "scheduled_id"):
             batch.create_foreign_key(f"fk_editor_pages_{column}_page_revisions", "page_revisions",
                                      [column], ["id"])
-    with op.batch_alter_table("elections") as batch:
-        batch.add_column(sa.Column("timezone", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("polls_close", sa.String(5), nullable=True))
+    # Plain ADD/DROP COLUMN: rebuilding elections on SQLite would trip the foreign keys of
+    # the ledger tables that name it.
+    op.add_column("elections", sa.Column("timezone", sa.String(64), nullable=True))
+    op.add_column("elections", sa.Column("polls_close", sa.String(5), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("elections") as batch:
-        batch.drop_column("polls_close")
-        batch.drop_column("timezone")
+    op.execute("ALTER TABLE elections DROP COLUMN polls_close")
+    op.execute("ALTER TABLE elections DROP COLUMN timezone")
     with op.batch_alter_table("editor_pages") as batch:
         for column in ("head_id", "published_id", "scheduled_id"):
             batch.drop_constraint(f"fk_editor_pages_{column}_page_revisions", type_="foreignkey")

@@ -44,7 +44,8 @@ operations = st.lists(st.one_of(gift, gift, gift, refund, merge), min_size=10, m
 
 def _setup() -> list[int]:
     n = next(counter)
-    election = Election(name=f"Propriétés {n}", kind="municipales", round1=date(2027, 3, 14))
+    election = Election(name=f"Propriétés {n}", kind="municipales", round1=date(2027, 3, 14),
+                        scope="partielle", territory=f"propriétés {n}")
     campaigns = []
     for side in ("a", "b"):
         site = Site(slug=f"p{n}{side}", title="P", content_dir="demo")

@@ -25,7 +25,7 @@ PAYMENT_METHODS: tuple[str, ...] = tuple(vocabulary.PAYMENT_METHODS)
 CASH_METHODS: frozenset[str] = vocabulary.CASH_METHODS
 MODES: tuple[str, ...] = tuple(vocabulary.CAMPAIGN_MODES)
 
-_FRENCH_NATIONALITY = frozenset({"francaise", "francais", "fr", "fra", "france"})
+_FRENCH_NATIONALITY = frozenset({"francaise", "francais", "fr", "fra", "france", "french"})
 # France, plus overseas departments/collectivities (ISO 3166 codes some PSPs report for them).
 _FRANCE = frozenset(
     {
@@ -50,9 +50,21 @@ COMPANY_MARKERS: dict[str, str] = {
 }  # fmt: skip
 
 
+#: DON-1: what the forms store for "not French" (the country of fiscal domicile then decides).
+OTHER_NATIONALITY = "autre"
+#: The two answers the forms offer for the nationality (DON-1, R39-1): stored as is.
+NATIONALITY_CHOICES: tuple[str, ...] = ("française", OTHER_NATIONALITY)
+
+
 def is_french_national(nationalite: str) -> bool:
-    """``"française"``, ``"Français"``, ``"FR"``, ``"FRA"`` → True."""
-    return normalise_name(nationalite) in _FRENCH_NATIONALITY
+    """DON-1: ``"française"``, ``"Français"``, ``"FR"``, ``"FRA"``, ``"French"`` and dual
+    nationals (``"franco-allemande"``, ``"française et belge"``) → True."""
+    words = normalise_name(nationalite)
+    if words in _FRENCH_NATIONALITY:
+        return True
+    tokens = words.split()
+    return len(tokens) > 1 and (tokens[0] == "franco" or any(
+        t in {"francaise", "francais", "french"} for t in tokens))
 
 
 def is_france(pays: str) -> bool:
@@ -131,11 +143,13 @@ class CampaignFacts:
 
     mode: str
     election_kind: str
-    population: int
+    population: int | None
     round1: date
     filing_date: date | None = None
     collection_start: date | None = None
     mandataire_declared: bool = False
+    #: MAND-1: the day the mandataire was declared (no gift may be dated before it).
+    mandataire_declared_on: date | None = None
     candidate_name: str = ""
     colistiers: tuple[str, ...] = ()
     spending_cap_cents: int | None = None

@@ -21,7 +21,7 @@ from app.core.finance.decision import (
     is_france,
 )
 from app.core.finance.donors import normalise_name, same_person_name
-from app.core.finance.periods import format_date, legal_window_start
+from app.core.finance.periods import collection_end, format_date, legal_window_start
 
 # --------------------------------------------------------------------------- mandataire, window
 
@@ -47,10 +47,11 @@ def collection_window(facts: CampaignFacts) -> tuple[date, date | None]:
 
     Start: first day of the month six months before the election month (présidentielle: twelve),
     unless ``facts.collection_start`` overrides it (partial or early elections). End: the filing
-    date of the campaign account, inclusive (``None`` while not filed).
+    date of the campaign account, inclusive; before it is set, the legal filing deadline
+    (ACC-2, the tenth Friday after the first round) in candidate mode, ``None`` otherwise.
     """
     start = facts.collection_start or legal_window_start(facts.election_kind, facts.round1)
-    return start, facts.filing_date
+    return start, collection_end(facts.filing_date, facts.round1, facts.mode)
 
 
 def check_window(gift: Gift, facts: CampaignFacts) -> Decision:
@@ -73,11 +74,24 @@ def check_window(gift: Gift, facts: CampaignFacts) -> Decision:
             f"{format_date(start)} : le mandataire ne peut recueillir de fonds qu'à partir de "
             "cette date (art. L52-4 du code électoral). Le don doit être refusé ou remboursé.",
         )
+    declared = facts.mandataire_declared_on
+    if facts.mode == "candidat" and declared is not None and gift.on < declared:
+        return Decision.refuse(
+            "MAND-1",
+            f"Don du {when} antérieur à la déclaration du mandataire le {format_date(declared)} : "
+            "seul le mandataire déclaré peut recueillir des fonds, et seulement à partir de sa "
+            "déclaration (art. L52-4, L52-5 et L52-6 du code électoral). Le don doit être refusé "
+            "ou remboursé.",
+        )
     if end is not None and gift.on > end:
+        filed = facts.filing_date is not None and end == facts.filing_date
+        what = ("au dépôt du compte de campagne" if filed else
+                "à la date limite de dépôt du compte de campagne (10e vendredi après le 1er "
+                "tour, art. L52-12)")
         return Decision.refuse(
             "MAND-2",
-            f"Don du {when} postérieur au dépôt du compte de campagne le {format_date(end)} : "
-            "la période de collecte est close (art. L52-4 du code électoral).",
+            f"Don du {when} postérieur {what} le {format_date(end)} : la période de collecte "
+            "est close (art. L52-4 du code électoral).",
         )
     return Decision.accept()
 

@@ -67,6 +67,11 @@ def no_mandataire() -> Decision:
     return check_mandataire(replace(FACTS, mandataire_declared=False))
 
 
+def before_declaration() -> Decision:
+    facts = replace(FACTS, mandataire_declared_on=date(2025, 10, 1))
+    return check_window(Gift(euros(50), date(2025, 9, 20), "cheque", DONOR), facts)
+
+
 def before_window() -> Decision:
     return check_window(Gift(euros(50), date(2025, 8, 20), "cheque", DONOR), FACTS)
 

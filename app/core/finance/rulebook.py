@@ -20,8 +20,9 @@ from app.core.finance import rule_examples as ex
 from app.core.finance import rules as r
 from app.core.finance.decision import Decision
 from app.core.finance.donors import likely_duplicates
+from app.core.finance.elections import check_mode_population, election_identity
 from app.core.finance.legal_text import legal_mentions
-from app.core.finance.periods import legal_window_start
+from app.core.finance.periods import collection_end, filing_deadline, legal_window_start
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling, spending_cap
 
 Status = Literal["appliquée", "partielle", "pas encore"]
@@ -79,16 +80,19 @@ GROUPS: tuple[Group, ...] = (
         _rule("MAND-1", "CE L52-4 al. 1", "Un mandataire déclaré avant tout don",
               "Refuse tout don (formulaire /don fermé, saisie du trésorier, import) tant que la "
               "campagne, en mode candidat, n'a pas de mandataire déclaré (type MF ou AFE, nom, "
-              "date de déclaration) ; alerte sur le tableau de bord de la trésorerie.", PARTIAL,
+              "date de déclaration), et tout don daté d'avant cette déclaration ; alerte sur le "
+              "tableau de bord de la trésorerie.", PARTIAL,
               "Rien n'empêche d'enregistrer le même mandataire pour deux campagnes (pas de "
-              "contrainte d'unicité).", (el.check_mandataire,),
-              E("Campagne municipale sans mandataire déclaré", ex.no_mandataire)),
+              "contrainte d'unicité).", (el.check_mandataire, el.check_window),
+              E("Campagne municipale sans mandataire déclaré", ex.no_mandataire),
+              E("Chèque daté d'avant la déclaration du mandataire", ex.before_declaration)),
         _rule("MAND-2", "CE L52-4 al. 2", "La période de collecte",
               "Refuse les dons datés d'avant l'ouverture (1er jour du mois, six mois avant le "
               "mois de l'élection, douze pour la présidentielle ; date saisie pour une élection "
-              "partielle) ou d'après le dépôt du compte ; /don est fermé hors de la période et "
-              "les dons mensuels s'arrêtent à sa fin.", APPLIED, "",
-              (el.check_window, el.collection_window, legal_window_start),
+              "partielle) ou d'après le dépôt du compte (à défaut de date de dépôt, la date "
+              "limite légale, ACC-2) ; /don est fermé hors de la période et les dons mensuels "
+              "s'arrêtent à sa fin.", APPLIED, "",
+              (el.check_window, el.collection_window, legal_window_start, collection_end),
               E("Chèque du 20/08/2025 pour les municipales de mars 2026", ex.before_window),
               E("Chèque reçu après le dépôt du compte le 22/05/2026", ex.after_filing)),
         _rule("MAND-3", "CE L52-4 al. 3", "Le mandataire règle les dépenses",
@@ -99,10 +103,11 @@ GROUPS: tuple[Group, ...] = (
         _rule("MAND-4", "CE L52-4 dernier al.", "Communes de moins de 9 000 habitants",
               "Mode « petite-commune » : pas de mandataire exigé, pas de plafond de dépenses ni "
               "de plafond des espèces, pas de mention de réduction d'impôt sur /don ; les règles "
-              "de L52-8 restent vérifiées (DON-SMALL).", PARTIAL,
-              "Le mode est choisi dans le fichier de campagne : rien ne vérifie que la "
-              "population est bien inférieure à 9 000 habitants.",
-              (el.check_mandataire, spending_cap),
+              "de L52-8 restent vérifiées (DON-SMALL). estrade campaign load refuse le mode "
+              "petite-commune sans population ou à partir de 9 000 habitants, et le mode "
+              "candidat pour une commune de moins de 9 000 habitants.", PARTIAL,
+              "L'assistant de création de site ne pose pas encore la question de la population.",
+              (el.check_mandataire, spending_cap, check_mode_population),
               E("Plafond d'une commune de 5 000 habitants", ex.small_commune_cap)),
         _rule("MAND-5", "CE L52-5", "L'association de financement électorale (AFE)",
               "Enregistre le type AFE, son nom, sa préfecture et sa date de déclaration, repris "
@@ -122,25 +127,32 @@ GROUPS: tuple[Group, ...] = (
         _rule("DON-1", "CE L52-8 al. 1, 1re phrase",
               "Personnes physiques françaises ou résidant en France",
               "Refuse le don d'une personne ni française ni domiciliée en France, ou sans les "
-              "attestations : /don les exige (personne physique, fonds personnels, plafond) et "
+              "attestations ; la nationalité est un choix (française / autre, le domicile "
+              "fiscal devant alors être en France) sur /don et dans la saisie du trésorier, et "
+              "« French » ou « franco-allemande » d'un import comptent comme françaises ; /don "
+              "les exige (personne physique, fonds personnels, plafond) et "
               "les garde avec leur heure et l'adresse IP ; le trésorier confirme que le donateur "
               "a signé celles du formulaire papier.", APPLIED, "", (el.check_eligibility,),
               E("Donateur belge domicilié en Belgique", ex.foreign_non_resident),
               E("Don sans l'attestation du donateur", ex.no_attestation)),
         _rule("DON-2", "CE L52-8 al. 1, 2e phrase", "4 600 € par donateur et par élection",
-              "Refuse à la saisie du trésorier et à l'import tout don qui porterait le total "
-              "du donateur au-delà de 4 600 € pour l'élection : tous les sites de la même "
-              "élection, tous les moyens de paiement, dons en nature compris, remboursements "
-              "déduits, dons en ligne en cours réservés (dès que leur page de paiement Stripe "
-              "est ouverte, 31 minutes au plus) ; les fiches qui désignent probablement la même "
-              "personne sont proposées à la fusion (estrade donors duplicates). Sur /don, seul "
-              "le don lui-même est vérifié (4 600 € au plus) : la réponse ne dépend jamais de ce "
-              "que la personne a déjà donné ; un paiement en ligne qui porte son total au-delà "
-              "est enregistré et l'excédent signalé au trésorier (DON-16). Estrade ne voit que "
-              "ses propres données : le donateur certifie sur /don le total de ses dons.",
+              "Refuse à la saisie du trésorier et à l'import tout don qui porterait le total du "
+              "donateur au-delà de 4 600 € pour l'élection : tous les sites de la même élection, "
+              "tous les moyens de paiement, dons en nature compris, remboursements déduits, dons "
+              "en ligne en cours réservés (dès que leur page de paiement Stripe est ouverte, 31 "
+              "minutes au plus). « La même élection » est une identité (type, date du 1er tour, "
+              "portée : générale — une seule élection dans tout le pays, toutes communes "
+              "confondues —, partielle avec son territoire, conseils d'arrondissement de Paris, "
+              "Lyon ou Marseille, métropole de Lyon), jamais un nom ; une campagne qui a des dons "
+              "ne peut pas changer d'élection. Les fiches qui désignent probablement la même "
+              "personne sont proposées à la fusion (estrade donors duplicates). Sur /don, seul le "
+              "don lui-même est vérifié (4 600 € au plus) : la réponse ne dépend jamais de ce que "
+              "la personne a déjà donné ; un paiement en ligne qui porte son total au-delà est "
+              "enregistré et l'excédent signalé au trésorier (DON-16). Estrade ne voit que ses "
+              "propres données : le donateur certifie sur /don le total de ses dons.",
               APPLIED, "",
               (r.check_cap, r.check_gift_amount, r.donor_cap, r.remaining_allowance,
-               likely_duplicates),
+               likely_duplicates, election_identity),
               E("Virement de 1 000 € d'un donateur qui a déjà donné 4 000 €", ex.over_donor_cap),
               E("Don en ligne de 5 000 € demandé sur /don", ex.online_gift_over_cap)),
         _rule("DON-3", "CE L52-8 al. 2", "Pas de personnes morales",
@@ -159,8 +171,11 @@ GROUPS: tuple[Group, ...] = (
         _rule("DON-5", "CE L52-8 al. 5", "Espèces : 20 % du plafond de dépenses",
               "Refuse les espèces et quêtes au-delà de 20 % du plafond de dépenses quand il "
               "atteint 15 000 € (plafond du 1er tour), avertit dès 80 % ; jauge et alerte sur "
-              "le tableau de bord, sous-total dans l'export ; avertit si le plafond est "
-              "inconnu.", APPLIED, "", (r.check_cash_share, cash_ceiling),
+              "le tableau de bord, sous-total dans l'export ; espèces et quêtes remboursées ou "
+              "annulées déduites ; un plafond inconnu (population non renseignée) n'est jamais "
+              "« pas de plafond » : espèces et quêtes sont refusées en le disant, et estrade "
+              "campaign load exige la population quand le plafond en dépend.", APPLIED, "",
+              (r.check_cash_share, cash_ceiling, check_mode_population),
               E("Espèces : 600 € de plus quand 11 500 € sont déjà reçus", ex.cash_share_exceeded),
               E("Quête de 150 € quand 9 500 € d'espèces sont déjà reçus", ex.cash_share_near)),
         _rule("DON-6", "CE L52-8 al. 6", "Pas d'argent d'un État ou d'une personne morale "
@@ -180,10 +195,14 @@ GROUPS: tuple[Group, ...] = (
               "Affiche sur /don et sur chaque page qui appelle aux dons un bloc qu'aucun thème ne "
               "peut retirer : bénéficiaire, mandataire et date de sa désignation, L52-8 al. 1 à "
               "3 et L113-1 III ; les e-mails aux donateurs le reprennent en texte ; sans "
-              "mandataire, le bloc annonce que les dons ne sont pas ouverts.", PARTIAL,
-              "Mode parti : les mentions de l'article 11-4 de la loi 88-227 ne sont pas "
-              "produites (le bloc reprend celles d'un candidat). Mode petite-commune sans "
-              "mandataire : le bloc annonce des dons fermés alors que /don est ouvert.",
+              "mandataire, le bloc annonce que les dons ne sont pas ouverts. Mode "
+              "petite-commune : pas de mandataire, pas de reçu fiscal, L52-8 al. 1 à 3 et "
+              "L113-1 III reproduits. Mode parti : l'association de financement ou le "
+              "mandataire du parti, l'article 11-4 (al. 1 et 3) et l'article 11-5 (al. 1) de "
+              "la loi 88-227.", PARTIAL,
+              "Le texte des articles 11-4 et 11-5 de la loi 88-227 est celui des pages de dons "
+              "des partis : à vérifier sur Légifrance ; les mentions des prêts (R39-1-1 1°) "
+              "ne sont pas produites.",
               (legal_mentions,), E("Liste municipale avec mandataire financier", ex.mandate_text)),
         _rule("DON-10", "CE R39-1 al. 1", "Identité de chaque donateur",
               "Exige nom, prénom, adresse du domicile fiscal, code postal, commune, pays et "
@@ -223,9 +242,12 @@ GROUPS: tuple[Group, ...] = (
               "réservé sur le plafond dès que la page de paiement Stripe est ouverte ; "
               "l'abonnement Stripe s'arrête à la fin de la période ; chaque paiement est vérifié "
               "à son enregistrement contre le total du donateur, l'excédent signalé à "
-              "rembourser (DON-16).", PARTIAL,
-              "Une date de dépôt saisie après la souscription n'arrête pas l'abonnement : les "
-              "paiements suivants sont signalés à rembourser (MAND-2, DON-16), pas annulés.",
+              "rembourser (DON-16). Une date de dépôt saisie ou avancée après la souscription "
+              "(estrade campaign load) arrête les abonnements en cours à la nouvelle fin, ou "
+              "tout de suite si elle est passée ; sans date de dépôt, la date limite légale "
+              "(ACC-2) est la fin.", PARTIAL,
+              "L'assistant de création de site ne change pas encore la date de dépôt ; un "
+              "abonnement n'est jamais prolongé quand la date recule.",
               (r.check_gift_amount,),
               E("Don mensuel de 800 € demandé sur /don, six mois avant le dépôt du compte",
                 ex.monthly_over_cap)),
@@ -286,8 +308,11 @@ GROUPS: tuple[Group, ...] = (
               "Estrade ne produit pas le compte de campagne et ne refuse pas un compte en "
               "déficit."),
         _rule("ACC-2", "CE L52-12 II", "Dépôt du compte : 10e vendredi après le 1er tour",
-              "La date de dépôt saisie ferme la collecte (MAND-2).", PARTIAL,
-              "Pas de compte à rebours jusqu'à la date limite de dépôt."),
+              "La date de dépôt saisie ferme la collecte (MAND-2) ; sans elle, la date limite "
+              "légale (10e vendredi après le 1er tour) la ferme, et une date saisie au-delà est "
+              "ramenée à cette limite.", PARTIAL,
+              "Pas de compte à rebours jusqu'à la date limite de dépôt.",
+              (filing_deadline,)),
         _rule("ACC-3", "CE L52-12 III", "Présentation par un expert-comptable",
               "Fournit la liste des donateurs (REP-1), le calcul du plafond et la vérification "
               "du registre (estrade ledger verify).", PARTIAL,
@@ -310,13 +335,15 @@ GROUPS: tuple[Group, ...] = (
               "En mode parti, /don ne mentionne pas la limite de 15 000 € par an et par foyer."),
         _rule("PARTY-1", "loi 88-227 art. 11-4", "Partis : 7 500 € par personne et par an",
               "Mode parti : refuse à la saisie et à l'import au-delà de 7 500 € par personne "
-              "et par année civile (remboursements rattachés à l'année du don), sans période "
+              "et par année civile, tous les partis de l'installation ensemble (sans nommer "
+              "les autres), remboursements rattachés à l'année du don ; un don mensuel est "
+              "jugé sur l'année civile qui en compte le plus ; sans période "
               "de collecte ; /don ne vérifie que le don lui-même (7 500 € au plus), un paiement "
               "en ligne au-delà du total annuel est signalé à rembourser (DON-16) ; DON-1, "
               "DON-3, DON-4, DON-6 et DON-10 restent vérifiés.", PARTIAL,
               "Les cotisations ne sont pas enregistrées (elles comptent dans les 7 500 €) ; pas "
               "de reçus par année civile ni de liste annuelle pour la CNCCFP (15 avril).",
-              (r.check_cap, r.check_gift_amount, r.donor_cap),
+              (r.check_cap, r.check_gift_amount, r.donor_cap, r.payments_in_busiest_year),
               E("Chèque de 1 000 € après 7 000 € donnés dans l'année", ex.over_party_cap)),
     )),
     Group("Propagande, site internet, silence électoral", (

@@ -124,6 +124,8 @@ def check_gift_amount(gift: Gift, facts: CampaignFacts, months: int = 1) -> Deci
         raise ValueError("months must be at least 1")
     cap, party = donor_cap(facts), facts.mode == "parti"
     article = "art. 11-4 de la loi n° 88-227" if party else "art. L52-8, al. 1, du code électoral"
+    if party and months > 1:  # PARTY-1 is per calendar year, not per plan
+        return _party_monthly(gift, cap, months, article)
     total = gift.amount_cents * months
     if total <= cap:
         return Decision.accept()
@@ -139,6 +141,29 @@ def check_gift_amount(gift: Gift, facts: CampaignFacts, months: int = 1) -> Deci
         f"Un don de {format_cents(gift.amount_cents)} par mois pendant {months} mois ferait "
         f"{format_cents(total)}, au-delà du plafond de {format_cents(cap)} ({article}) : "
         f"au plus {format_cents(cap // months)} par mois, ou un don ponctuel.",
+    )
+
+
+def payments_in_busiest_year(start_month: int, months: int) -> int:
+    """Monthly payments falling in the calendar year that holds the most of them, for a plan
+    of ``months`` payments starting in ``start_month`` (1-12)."""
+    first = min(months, 13 - start_month)
+    return max(first, min(months - first, 12))
+
+
+def _party_monthly(gift: Gift, cap: int, months: int, article: str) -> Decision:
+    """PARTY-1 for a monthly gift: 7 500 € per person and calendar year, so what counts is the
+    calendar year holding the most payments, never "4 600 € par élection"."""
+    payments = payments_in_busiest_year(gift.on.month, months)
+    total = gift.amount_cents * payments
+    if total <= cap:
+        return Decision.accept()
+    return Decision.refuse(
+        "PARTY-1",
+        f"Un don de {format_cents(gift.amount_cents)} par mois ferait {format_cents(total)} sur "
+        f"une même année civile ({payments} versements), au-delà du plafond de "
+        f"{format_cents(cap)} par personne et par an ({article}) : au plus "
+        f"{format_cents(cap // payments)} par mois, ou un don ponctuel.",
     )
 
 
@@ -167,6 +192,8 @@ def campaign_cap(facts: CampaignFacts) -> CapResult | None:
             facts.spending_cap_cents,
             f"Plafond de dépenses saisi : {format_cents(facts.spending_cap_cents)}",
         )
+    if facts.population is None:  # unknown, never "0 inhabitants" (that would be no cap)
+        return None
     try:
         return spending_cap(facts.election_kind, facts.population)
     except ValueError:
@@ -177,16 +204,23 @@ def check_cash_share(gift: Gift, facts: CampaignFacts, history: History) -> Deci
     """DON-5 (CE L52-8 al. 5) and DON-17: cash gifts and quêtes together may not exceed 20 % of
     the spending cap when that cap is >= 15 000 €; warned from 80 % of that ceiling.
 
-    Candidate mode only (no cap in ``petite-commune`` mode, no such rule for parties).
+    Candidate mode only (no cap in ``petite-commune`` mode, no such rule for parties). An
+    unknown cap (no population recorded) is "cap unknown", never "no cap": cash and quêtes are
+    refused, with the reason, until the population (or the cap) is recorded.
     """
     if gift.method not in CASH_METHODS or facts.mode != "candidat":
         return Decision.accept()
     cap = campaign_cap(facts)
     if cap is None:
-        return Decision.warn(
+        why = ("population de la circonscription non renseignée" if facts.population is None
+               else "le plafond de ce type d'élection n'est pas encore calculé par Estrade")
+        return Decision.refuse(
             "DON-5",
-            "Plafond de dépenses inconnu : le plafond des espèces (20 % du plafond de dépenses) "
-            "ne peut pas être vérifié. Renseignez le plafond de la campagne.",
+            f"Plafond de dépenses inconnu ({why}) : le plafond des espèces et quêtes (20 % du "
+            "plafond de dépenses, art. L52-8, al. 5, du code électoral) ne peut pas être "
+            "vérifié, donc aucun don en espèces ni quête n'est accepté tant que le plafond "
+            "n'est pas connu. Renseignez la population dans le fichier de campagne "
+            "(estrade campaign load).",
         )
     ceiling = cash_ceiling(cap)
     if ceiling is None:

@@ -141,7 +141,8 @@ def test_mand1_declared_or_not_applicable() -> None:
 
 
 def test_mand2_window_municipales_2026() -> None:
-    assert collection_window(make_facts()) == (date(2025, 9, 1), None)
+    # ACC-2: before the filing date is set, collection ends at the legal filing deadline.
+    assert collection_window(make_facts()) == (date(2025, 9, 1), date(2026, 5, 22))
     filed = make_facts(filing_date=date(2026, 5, 22))
     assert collection_window(filed) == (date(2025, 9, 1), date(2026, 5, 22))
 
@@ -479,10 +480,22 @@ def test_don5_not_applicable() -> None:
     assert not check_cash_share(cash, make_facts(spending_cap_cents=2_000_000), full).allowed
 
 
-def test_don5_unknown_cap_is_warned() -> None:
+def test_don5_unknown_cap_refuses_cash() -> None:
     facts = make_facts(election_kind="senatoriales")  # needs the number of senators
     decision = check_cash_share(make_gift(amount=100, method="especes"), facts, History())
-    assert (decision.status, decision.rules) == ("warning", ("DON-5",))
+    assert (decision.status, decision.rules) == ("refused", ("DON-5",))
+
+
+def test_don5_unknown_population_is_cap_unknown_not_no_cap() -> None:
+    """Defect 1: an unrecorded population once became 0 inhabitants, hence no cap and no
+    cash ceiling; cash and quêtes must be refused, saying why."""
+    facts = make_facts(population=None)
+    for method in ("especes", "quete"):
+        decision = check_cash_share(make_gift(amount=100, method=method), facts, History())
+        assert (decision.status, decision.rules) == ("refused", ("DON-5",))
+        assert "population" in decision.messages[0]
+    cheque = check_cash_share(make_gift(amount=100, method="cheque"), facts, History())
+    assert cheque.status == "accepted"
 
 
 def test_quete_is_anonymous() -> None:
