@@ -152,17 +152,21 @@ def test_a_monthly_gift_paid_beyond_its_plan_gives_no_room_to_other_gifts(wapp: 
     assert cheque.status == "refused" and "DON-2" in cheque.decision.rules
 
 
-def test_without_a_filing_date_a_monthly_gift_stops_after_the_months_it_reserved(
+def test_without_a_filing_date_a_monthly_gift_stops_at_the_legal_deadline(
         wapp: Flask) -> None:
+    """ACC-2: with no filing date yet, collection ends at the legal filing deadline, the
+    10th Friday after the first round (14 March 2027 → 21 May 2027), not after 12 months."""
     campaign = demo_site().campaign
     campaign.filing_date = None
     db.session.commit()
     plan = new_donation(5_000, monthly=True)
-    assert plan.months == MONTHS_WITHOUT_END and plan.reserved_cents == 5_000 * 12
     assert plan.subscription_end_at is not None
+    assert plan.subscription_end_at.date() == date(2027, 5, 21)
     # The legal calendar is French: a plan made at 23:30 UTC on 1 December starts on the 2nd.
     started = plan.created_at.replace(tzinfo=UTC).astimezone(PARIS).date()
-    assert plan.subscription_end_at.date() == last_payment_day(started, 12)
+    months = months_until(date(2027, 5, 21), started)
+    assert plan.months == months < MONTHS_WITHOUT_END
+    assert plan.reserved_cents == 5_000 * months
 
 
 def test_month_end_starts_are_counted_as_stripe_bills_them() -> None:
