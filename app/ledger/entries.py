@@ -25,7 +25,8 @@ from app.timeutil import utcnow
 
 def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str | None,
                   reason: str, recorded_by_id: int | None = None,
-                  details: dict[str, Any] | None = None) -> LedgerEntry:
+                  details: dict[str, Any] | None = None, method: str | None = None,
+                  rules: list[dict[str, str]] | None = None) -> LedgerEntry:
     """Money given back to a donor (DON-16, R39-1-1: traced). Resolves DON-16 flags it covers.
 
     Idempotent on ``source_ref`` (e.g. the Stripe refund id).
@@ -44,9 +45,10 @@ def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str
         raise LedgerError(f"Remboursement de {format_cents(amount_cents)} supérieur au "
                           f"montant restant du don ({format_cents(left)}).")
     refund = append_entry(
-        campaign, kind="refund", amount_cents=amount_cents, on=on, method=original.method,
-        donor=original.donor, source_ref=source_ref, related=original,
-        recorded_by_id=recorded_by_id, reason=reason, details=details, demo=original.demo)
+        campaign, kind="refund", amount_cents=amount_cents, on=on,
+        method=method or original.method, donor=original.donor, source_ref=source_ref,
+        related=original, recorded_by_id=recorded_by_id, reason=reason, rules=rules,
+        details=details, demo=original.demo)
     _resolve_flags(original.id, refund)
     return refund
 

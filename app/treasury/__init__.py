@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.treasury import refund_views  # noqa: F401  (routes on the treasury blueprint)
     from app.treasury.views import bp
 
     app.register_blueprint(bp)
