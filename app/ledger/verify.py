@@ -146,6 +146,17 @@ def _links_problem(campaign: Campaign, entries: list[LedgerEntry]) -> ChainProbl
     return None
 
 
+def _invoices_problem(entries: list[LedgerEntry]) -> ChainProblem | None:
+    """Each expense's invoice file is still the one whose digest the entry chained."""
+    from app.ledger.invoices import invoice_problem
+
+    for entry in entries:
+        invoice = (entry.details or {}).get("invoice")
+        if isinstance(invoice, dict) and (message := invoice_problem(invoice)):
+            return ChainProblem(entry.seq, f"écriture n° {entry.seq} : {message}")
+    return None
+
+
 # -- the journals ------------------------------------------------------------------------------
 
 
@@ -239,7 +250,8 @@ def verify_campaign(campaign: Campaign, *,
     (several campaigns share one)."""
     entries = _entries(campaign.id)
     balance = entries[-1].cumulative_cents if entries else 0
-    problem = verify_chain(_rows(entries)) or _links_problem(campaign, entries)
+    problem = (verify_chain(_rows(entries)) or _links_problem(campaign, entries)
+               or _invoices_problem(entries))
     if problem is None:
         problem = journal_problem("campaign", f"campaign:{campaign.id}")
     if problem is None:
