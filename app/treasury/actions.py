@@ -143,3 +143,36 @@ def recent_entries(campaign: Campaign, limit: int = 50) -> list[LedgerEntry]:
 
 def _ref(token: str | None) -> str | None:
     return f"manual:{token}" if token else None
+
+
+# -- the receipts register (DON-11) -------------------------------------------------------------
+
+
+def issue_receipts(campaign: Campaign, user: User, first: str, last: str, *,
+                   source: str) -> int:
+    from app.ledger import receipts
+
+    require_treasurer(user, campaign)
+    count = receipts.issue(campaign.id, first, last, source=source, by_id=user.id)
+    audit.record("receipts.issue", campaign, user=user, first=first, last=last, source=source,
+                 count=count)
+    return count
+
+
+def assign_receipt(campaign: Campaign, user: User, seq: int, number: str, *,
+                   issued_on: date) -> None:
+    from app.ledger import receipts
+
+    require_treasurer(user, campaign)
+    event = receipts.assign(campaign.id, seq, number, issued_on=issued_on, by_id=user.id)
+    audit.record("receipts.assign", campaign, user=user, seq=seq, number=number,
+                 event=event.seq)
+
+
+def void_receipt(campaign: Campaign, user: User, number: str, *, reason: str) -> None:
+    from app.ledger import receipts
+
+    require_treasurer(user, campaign)
+    event = receipts.void(campaign.id, number, reason=reason, by_id=user.id)
+    audit.record("receipts.void", campaign, user=user, number=number, reason=reason,
+                 event=event.seq)

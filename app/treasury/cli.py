@@ -230,6 +230,95 @@ def bounce_command(seq: int, slug: str, email: str, on: str, reason: str) -> Non
     _run(lambda: actions.bounced_cheque(campaign, user, seq, on=_day(on), reason=reason))
 
 
+@treasury_cli.group("receipts")
+def receipts_cli() -> None:
+    """Registre des reçus-dons (DON-11) : numéros délivrés, attribués, annulés."""
+
+
+def _receipt(action: Callable[[], Any], message: str) -> None:
+    from app.ledger.errors import LedgerError
+
+    try:
+        with transaction():
+            action()
+    except LedgerError as exc:
+        fail(f"Refusé, rien n'a été enregistré : {exc}")
+    click.echo(message)
+
+
+@receipts_cli.command("issue")
+@click.argument("first")
+@click.argument("last")
+@click.option("--finpol", is_flag=True, help="Numéros délivrés par Fin'Pol (sinon un carnet).")
+@common
+def receipts_issue_command(first: str, last: str, finpol: bool, slug: str, email: str) -> None:
+    """Enregistre les numéros FIRST à LAST délivrés par la CNCCFP (carnet ou Fin'Pol)."""
+    from app.treasury import actions
+
+    campaign, user = _campaign(slug), _user(email)
+    counted: list[int] = []
+    _receipt(lambda: counted.append(actions.issue_receipts(
+        campaign, user, first, last, source="finpol" if finpol else "carnet")),
+        f"Numéros {first} à {last} enregistrés au registre des reçus.")
+
+
+@receipts_cli.command("assign")
+@click.argument("seq", type=int)
+@click.argument("number")
+@click.option("--on", "on", required=True, help="Date d'émission du reçu (AAAA-MM-JJ).")
+@common
+def receipts_assign_command(seq: int, number: str, on: str, slug: str, email: str) -> None:
+    """Attribue le reçu NUMBER au don n° SEQ (un numéro ne sert qu'une fois)."""
+    from app.treasury import actions
+
+    campaign, user = _campaign(slug), _user(email)
+    _receipt(lambda: actions.assign_receipt(campaign, user, seq, number, issued_on=_day(on)),
+             f"Reçu {number} attribué au don n° {seq}.")
+
+
+@receipts_cli.command("void")
+@click.argument("number")
+@click.option("--reason", required=True, help="Motif (reçu abîmé, perdu, don remboursé…).")
+@common
+def receipts_void_command(number: str, reason: str, slug: str, email: str) -> None:
+    """Annule le reçu NUMBER (jamais réutilisé ; listé pour la CNCCFP)."""
+    from app.treasury import actions
+
+    campaign, user = _campaign(slug), _user(email)
+    _receipt(lambda: actions.void_receipt(campaign, user, number, reason=reason),
+             f"Reçu {number} annulé.")
+
+
+@receipts_cli.command("list")
+@common
+def receipts_list_command(slug: str, email: str) -> None:
+    """Dons sans reçu et numéros inutilisés (à rendre à la CNCCFP)."""
+    from app.core.finance.money import format_cents
+    from app.ledger.errors import LedgerError
+    from app.ledger.receipts import gifts_without_receipt, register
+    from app.treasury import actions
+
+    campaign, user = _campaign(slug), _user(email)
+    try:
+        actions.require_treasurer(user, campaign)
+    except LedgerError as exc:
+        fail(str(exc))
+    waiting = gifts_without_receipt(campaign.id)
+    click.echo(f"Dons sans reçu : {len(waiting)}")
+    for gift in waiting:
+        who = gift.donor_snapshot or {}
+        click.echo(f"    n° {gift.seq} du {gift.on:%d/%m/%Y} — {format_cents(gift.amount_cents)}"
+                   f" — {who.get('prenom', '')} {who.get('nom', '')}".rstrip())
+    state = register(campaign.id)
+    unused = state.unused()
+    click.echo(f"Numéros inutilisés : {len(unused)}" + (f" ({', '.join(unused[:20])}"
+                                                         + (" …" if len(unused) > 20 else "")
+                                                         + ")" if unused else ""))
+    click.echo(f"Numéros annulés : {len(state.voided)}")
+    for number, reason in state.voided.items():
+        click.echo(f"    {number} : {reason}")
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(treasury_cli)
 
