@@ -7,7 +7,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.treasury import refund_views  # noqa: F401  (routes on the treasury blueprint)
+    # Routes on the treasury blueprint, in modules of their own.
+    from app.treasury import entries, receipts_views, refund_views  # noqa: F401
     from app.treasury.views import bp
 
     app.register_blueprint(bp)
