@@ -174,7 +174,8 @@ def _record_approval(request_id: int, user: User) -> ApprovalResult | None:
                                       "remboursé par ailleurs.")
         if not request.charge_id:
             raise RefundApprovalError(f"La demande n° {request_id} ne porte sur aucun paiement "
-                                      "Stripe : remboursez le donateur par virement ou chèque.")
+                                      "Stripe : remboursez le donateur par virement ou chèque, "
+                                      "puis enregistrez-le (« estrade treasury refund »).")
         if request.status == "proposed":
             owed = owed_on(request)
             if owed < request.amount_cents:
@@ -266,9 +267,12 @@ def execute(request_id: int, user: User) -> ApprovalResult:
 
 
 def _pay_once(gateway: Any, request_id: int, charge_id: str, amount: int, user: User) -> str:
-    found = stripe_refund_for(gateway.list_refunds(charge_id), request_id)
+    refunds = gateway.list_refunds(charge_id)
+    found = stripe_refund_for(refunds, request_id)
     if found is not None:
         return str(found["id"])
+    # A refund of this request that failed is done with: the next one needs a key of its own.
+    failed = sum(1 for r in refunds if metadata_of(r).get("refund_request") == str(request_id))
     refusal = None
     with transaction():
         request = _locked(request_id)
@@ -278,7 +282,8 @@ def _pay_once(gateway: Any, request_id: int, charge_id: str, amount: int, user: 
     if refusal:
         raise RefundApprovalError(refusal)
     return str(gateway.create_refund(
-        charge_id=charge_id, amount_cents=amount, idempotency_key=f"refund-request:{request_id}",
+        charge_id=charge_id, amount_cents=amount,
+        idempotency_key=f"refund-request:{request_id}" + (f":{failed}" if failed else ""),
         metadata={"refund_request": str(request_id), "motif": "DON-16"}))
 
 

@@ -1,5 +1,6 @@
-"""The treasurer's workspace: figures and alerts, offline gifts, donor list downloads
-(refund approval is still ``estrade refunds approve``)."""
+"""The treasurer's workspace: figures and alerts, offline gifts, donor list downloads, refund
+approval, entries Stripe cannot see (expenses, apports, loans, offline refunds, corrections)
+and the receipts register; ``estrade treasury`` is the command-line twin."""
 
 from __future__ import annotations
 

@@ -93,6 +93,8 @@ def test_a_timeout_then_a_retry_and_a_second_approval_refund_once(
     assert wclient.post(action).status_code == 303
     timed_out = fresh_request(request.id)
     assert timed_out.status == "approved" and "timed out" in (timed_out.last_error or "")
+    page = wclient.get("/admin/tresorerie/").get_data(as_text=True)
+    assert f'action="/admin/tresorerie/remboursements/{request.id}/executer"' in page
     assert len(stripe_refunds(stripe_gateway, charge_id)) == 1  # the money went back
     assert entries("refund") == []
 
