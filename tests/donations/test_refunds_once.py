@@ -173,3 +173,28 @@ def test_an_approved_request_refunded_meanwhile_is_not_paid_again(
     login(wclient, "tresorier@example.org")
     page = wclient.get("/admin/tresorerie/").get_data(as_text=True)
     assert "R39-1-1" in page and "hors d&#39;Estrade" in page
+
+
+def test_a_refund_made_from_stripes_dashboard_is_booked_with_an_alert(
+        wapp: Flask, wclient: FlaskClient, stripe_gateway: StripeGateway,
+        signed_event: SignedEvent) -> None:
+    """Defect 15: charge.refunded with no request behind it (R39-1-1 5°: only the mandataire
+    authorises a refund): booked, alerted on the treasury page, in the audit log."""
+    from app.audit import AuditEntry
+
+    donation = new_donation(5_000, who("Dash", "Board"))
+    db.session.commit()
+    intent = pay(stripe_gateway, donation)
+    assert post(wclient, completed(signed_event, donation, intent)) == 200
+    charge_id = str(charge_id_of(intent))
+    stripe_gateway.client.v1.refunds.create(params={"charge": charge_id, "amount": 2_000})
+    refunded = stripe_gateway.retrieve_charge(charge_id)
+    assert post(wclient, signed_event("charge.refunded", charge_object(refunded))) == 200
+    [entry] = entries("refund")
+    assert entry.amount_cents == 2_000 and [r["rule"] for r in entry.rules] == ["R39-1-1"]
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "refund.unauthorised")) is not None
+    create_user("tresorier@example.org", "treasurer")
+    login(wclient, "tresorier@example.org")
+    page = wclient.get("/admin/tresorerie/").get_data(as_text=True)
+    assert "R39-1-1" in page and "sans autorisation enregistrée du mandataire" in page
