@@ -136,6 +136,13 @@ class LoanForm(EntryForm):
     method = SelectField(_l("Mode de versement"), choices=MONEY_METHODS, default="virement")
 
 
+class RepaymentForm(EntryForm):
+    seq = IntegerField(_l("N° de l'écriture du prêt"), validators=[NumberRange(min=1)])
+    on = date_field(_l("Date de l'échéance payée"))
+    amount = amount_field()
+    method = SelectField(_l("Mode de paiement"), choices=MONEY_METHODS, default="virement")
+
+
 class RefundForm(EntryForm):
     seq = IntegerField(_l("N° de l'écriture du don"), validators=[NumberRange(min=1)])
     on = date_field(_l("Date du remboursement"))
@@ -182,6 +189,12 @@ def _book_loan(campaign: Any, form: Any, user: Any) -> Booked:
     return actions.loan(campaign, user, item, method=form.method.data, token=form.token.data)
 
 
+def _book_repayment(campaign: Any, form: Any, user: Any) -> Booked:
+    return actions.loan_repayment(campaign, user, form.seq.data, amount_cents=cents(form.amount),
+                                  on=form.on.data, method=form.method.data,
+                                  token=form.token.data)
+
+
 def _book_refund(campaign: Any, form: Any, user: Any) -> Booked:
     return actions.offline_refund(campaign, user, form.seq.data, amount_cents=cents(form.amount),
                                   on=form.on.data, method=form.method.data,
@@ -218,6 +231,9 @@ ENTRY_FORMS: dict[str, EntrySpec] = {
     "pret": EntrySpec(_l("Prêt"), _l("Avec son échéancier : cinq ans au plus d'une personne "
                                      "physique (LOAN-1), 18 mois au taux légal ou moins "
                                      "(LOAN-2)."), LoanForm, _book_loan),
+    "echeance": EntrySpec(_l("Échéance de prêt remboursée"),
+                          _l("Jamais plus que ce qui reste dû sur le prêt."),
+                          RepaymentForm, _book_repayment),
     "remboursement": EntrySpec(_l("Remboursement à un donateur (virement, chèque)"),
                                _l("Solde les signalements DON-16 qu'il couvre."),
                                RefundForm, _book_refund),

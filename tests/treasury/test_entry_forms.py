@@ -65,7 +65,14 @@ def test_expense_loan_refund_forms(client: Any, auth: Any, demo_site: Any) -> No
     assert refused.status_code == 422 and "LOAN-2" in refused.get_data(as_text=True)
     assert client.post(f"{base}/pret", data=dict(loan, schedule="2027-06-01 1000")
                        ).status_code == 303
-    assert len(entries("loan")) == 1
+    [loan_entry] = entries("loan")
+    page = client.get(f"{base}/echeance").get_data(as_text=True)
+    repay = {"token": token(page), "seq": str(loan_entry.seq), "on": "2027-06-01",
+             "amount": "1500", "method": "virement"}
+    too_much = client.post(f"{base}/echeance", data=repay)
+    assert too_much.status_code == 422 and "LOAN-1" in too_much.get_data(as_text=True)
+    assert client.post(f"{base}/echeance", data=dict(repay, amount="1000")).status_code == 303
+    assert len(entries("loan_repayment")) == 1
 
     gift = tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=20_000, on=IN_WINDOW,
                                      method="cheque", identity=identity(), source_ref="c:f1"))
