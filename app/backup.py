@@ -40,6 +40,7 @@ from sqlalchemy.engine import make_url
 FORMAT = 1
 HEADER = "estrade-backup.json"
 PAYLOAD = "payload.tar.gz"
+INVOICES = "justificatifs"  # app.ledger.invoices keeps expense invoices there
 KEY = "key.age"
 Echo = Callable[[str], None]
 
@@ -164,6 +165,8 @@ def backup(app: Flask, out: Path, *, passphrase: str | None = None,
             files[f"database/{database.name}"] = _sha256(database)
             tar.add(database, arcname=f"database/{database.name}")
             _add_tree(tar, content, "content", files)
+            # Expense invoices: their digests are chained in the ledger (verify needs them).
+            _add_tree(tar, Path(app.instance_path) / INVOICES, INVOICES, files)
             manifest = {"format": FORMAT, "database": kind, "files": files, "heads": heads,
                         "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()
@@ -282,6 +285,8 @@ def restore(app: Flask, archive: Path, *, passphrase: str | None = None,
                 raise BackupError(f"pg_restore a échoué : {result.stderr.strip()}")
         echo(f"[3/3] Contenu et médias ({content})…")
         _swap_folder(root / "content", content)
+        if (root / INVOICES).is_dir():  # archives made before invoices existed have none
+            _swap_folder(root / INVOICES, Path(app.instance_path) / INVOICES)
     heads = chain_heads()
     expected = {(h["site"], h["entries"], h["head"]) for h in manifest["heads"]}
     found = {(h["site"], h["entries"], h["head"]) for h in heads}

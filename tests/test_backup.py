@@ -134,3 +134,26 @@ def test_a_full_disk_leaves_no_half_written_archive(app, demo_site, own_content,
     with pytest.raises(BackupError, match="Disque plein"):
         backup(app, tmp_path / "plein.tar")
     assert not any(p.name.startswith((".plein", "plein")) for p in tmp_path.iterdir())
+
+
+def test_expense_invoices_are_backed_up_and_restored(app, runner, users, demo_site,
+                                                     own_content, tmp_path) -> None:
+    """An expense's invoice is chained by its digest: a restore without it would not verify."""
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    booked = runner.invoke(args=["treasury", "expense", "--amount", "80", "--on", "2026-11-10",
+                                 "--nature", "impression", "--supplier", "Imprimerie",
+                                 "--invoice", str(invoice), "--site", "demo",
+                                 "--by", "treasurer@example.org"])
+    assert booked.exit_code == 0, booked.output
+    stored = list((Path(app.instance_path) / "justificatifs").rglob("*.pdf"))
+    assert len(stored) == 1
+    archive = tmp_path / "estrade.tar"
+    backup(app, archive)
+    shutil.rmtree(Path(app.instance_path) / "justificatifs")
+    db.session.rollback()
+    assert any(check.problem is not None for check in verify_all())  # the file is missing
+    restore(app, archive)
+    db.session.rollback()
+    assert stored[0].read_bytes() == invoice.read_bytes()
+    assert all(check.problem is None for check in verify_all())

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import audit
 from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
 from app.dbutil import require_transaction
@@ -37,8 +38,10 @@ from app.donations import consent
 from app.donations.models import Donation, RefundRequest
 from app.donations.stripe.shapes import (
     balance_transaction_of,
+    card_country_of,
     charge_fee_cents,
     id_of,
+    metadata_of,
     payment_intent_id_of,
 )
 from app.extensions import db
@@ -121,11 +124,13 @@ def lock_entry(entry: LedgerEntry) -> None:
     lock_campaign(entry.campaign_id)
 
 
-def identity_of(donation: Donation) -> DonorIdentity:
+def identity_of(donation: Donation, card_country: str | None = None) -> DonorIdentity:
     """The R39-1 identity declared on /don. The form refuses a gift without the DON-1 /
-    DON-13 attestations (stored with their time on the row), hence the two flags."""
+    DON-13 attestations (stored with their time on the row), hence the two flags; the card's
+    country, read from Stripe, is what DON-6 warns on."""
     return DonorIdentity(**Identity.from_mapping(donation).as_dict(), email=donation.email,
-                         natural_person=True, attests_eligibility=True)
+                         natural_person=True, attests_eligibility=True,
+                         card_country=card_country)
 
 
 # -- the gift -------------------------------------------------------------------------------
@@ -148,14 +153,17 @@ def book_payment(donation: Donation, charge: dict[str, Any], *,
     on = paris_date(charge.get("created"))
     method = payment_method_of(charge)
     pi_id = payment_intent_id_of(charge)
+    country = card_country_of(charge)
     details = {"donation_id": donation.id, "payment_intent": pi_id, "charge": charge_id,
                "source": donation.source, "checkout_session":
                checkout_session_id or donation.checkout_session_id}
+    if country:
+        details["card_country"] = country
     if invoice_id:
         details["invoice"] = invoice_id
     outcome = record_gift(GiftInput(
         campaign_id=donation.campaign_id, amount_cents=amount, on=on, method=method,
-        identity=identity_of(donation), source_ref=charge_ref(charge_id),
+        identity=identity_of(donation, country), source_ref=charge_ref(charge_id),
         reason=("Don de démonstration (aucun paiement)" if donation.demo else
                 "Don en ligne (Stripe)") + (" — mensuel" if donation.monthly else ""),
         details=details, reservation_ref=f"donation:{donation.id}", demo=donation.demo),
@@ -251,8 +259,39 @@ def book_fee_for_charge(charge: Mapping[str, Any]) -> int | None:
 # -- money going back -----------------------------------------------------------------------
 
 
+def mark_executed(request: RefundRequest, entry: LedgerEntry, refund_id: str | None) -> None:
+    """The request is paid: by this refund entry (Stripe's refund id when there is one)."""
+    request.stripe_refund_id = refund_id or request.stripe_refund_id
+    request.refund_entry_id = entry.id
+    request.status = "executed"
+
+
+def _request_of(refund: Mapping[str, Any], gift: LedgerEntry) -> RefundRequest | None:
+    """The refund request a Stripe refund was made for (our metadata), on this gift."""
+    raw = metadata_of(refund).get("refund_request") or ""
+    if not raw.isdigit():
+        return None
+    # Read under the campaign lock the caller holds (approval takes it before the request).
+    request = db.session.scalar(select(RefundRequest).where(RefundRequest.id == int(raw))
+                                .execution_options(populate_existing=True))
+    return request if request is not None and request.entry_id == gift.id else None
+
+
+def unauthorised_refund(refund_id: str, amount: int) -> dict[str, str]:
+    """R39-1-1 5°: a refund nobody approved in Estrade (made from Stripe's dashboard)."""
+    return {"rule": "R39-1-1", "severity": "warning", "message": (
+        f"Remboursement Stripe {refund_id} de {format_cents(amount)} fait hors d'Estrade (tableau "
+        "de bord Stripe ?) sans autorisation enregistrée du mandataire : seul le mandataire "
+        "autorise un remboursement (article R39-1-1, 5°, du code électoral). Vérifiez qui l'a "
+        "fait et conservez son autorisation écrite.")}
+
+
 def book_refunds(charge_id: str, refunds: list[dict[str, Any]]) -> list[int]:
-    """Every refund of a booked charge, each once; a refund that failed is reversed."""
+    """Every refund of a booked charge, each once; a refund that failed is reversed.
+
+    A refund made for a request (our metadata) marks that request executed; one made
+    without any (Stripe's dashboard) is booked with an R39-1-1 alert and an audit row.
+    """
     gift = find_by_source(charge_ref(charge_id))
     if gift is None:
         log.warning("refunds of %s ignored: the charge is not booked", charge_id)
@@ -265,12 +304,26 @@ def book_refunds(charge_id: str, refunds: list[dict[str, Any]]) -> list[int]:
         amount = refund.get("amount")
         existing = find_by_source(f"stripe:refund:{refund_id}")
         if status in REFUND_BOOKED_STATUSES and existing is None and isinstance(amount, int):
+            request = _request_of(refund, gift)
+            approved = request is not None and request.status in ("approved", "executed")
+            details: dict[str, Any] = {"refund": refund_id, "charge": charge_id,
+                                       "status": status}
+            if request is not None:
+                details["refund_request"] = request.id
             entry = record_refund(
                 gift.id, amount, on=paris_date(refund.get("created")),
                 source_ref=f"stripe:refund:{refund_id}",
-                reason="Remboursement au donateur (Stripe)",
-                details={"refund": refund_id, "charge": charge_id,
-                         "status": status})
+                reason="Remboursement au donateur (Stripe)", details=details,
+                rules=[] if approved else [unauthorised_refund(refund_id, amount)])
+            if request is not None and request.status == "approved":
+                mark_executed(request, entry, refund_id)
+                audit.record("refund.execute", request, amount_cents=amount,
+                             refund=refund_id, entry_id=entry.id, by="webhook")
+            elif not approved:
+                log.warning("refund %s of %s made outside Estrade (R39-1-1)", refund_id,
+                            charge_id)
+                audit.record("refund.unauthorised", entry, refund=refund_id,
+                             amount_cents=amount, charge=charge_id)
             booked.append(entry.id)
         elif status in REFUND_FAILED_STATUSES and existing is not None:
             ref = f"stripe:refund-failed:{refund_id}"

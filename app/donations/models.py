@@ -101,6 +101,8 @@ class RefundRequest(Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None]
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255))
+    #: The refund entry that paid it back (by Stripe or offline), whoever booked it.
+    refund_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -115,10 +117,11 @@ def _refund_kind(row: RefundRequest, inserted: bool, changed: frozenset[str]) ->
 REFUND_REQUESTS = track(Tracked(
     RefundRequest, "refund_request", "demande de remboursement",
     ("entry_id", "flag_id", "charge_id", "amount_cents", "reason", "status", "created_at",
-     "approved_by_id", "approved_at", "stripe_refund_id"),
+     "approved_by_id", "approved_at", "stripe_refund_id", "refund_entry_id"),
     scope="campaign", link="entry_id", kind_of=_refund_kind,
     field_labels={"entry_id": "don remboursé", "flag_id": "signalement", "charge_id":
                   "paiement Stripe", "amount_cents": "montant", "reason": "motif",
                   "status": "état", "created_at": "date", "approved_by_id": "approuvé par",
                   "approved_at": "date d'approbation",
-                  "stripe_refund_id": "remboursement Stripe"}))
+                  "stripe_refund_id": "remboursement Stripe",
+                  "refund_entry_id": "écriture de remboursement"}))

@@ -33,12 +33,14 @@ from app.donations.booking import (
     book_refunds,
     charge_succeeded,
     lock_donation,
+    payment_method_of,
     subscription_end_timestamp,
 )
 from app.donations.models import Donation, StripeEvent
 from app.donations.stripe import open_gateway
 from app.donations.stripe.gateway import StripeGateway, WebhookError
 from app.donations.stripe.shapes import (
+    card_country_of,
     charge_id_of,
     charge_of,
     donation_id_of,
@@ -174,12 +176,32 @@ def _fetch_charge(gateway: StripeGateway, payment_intent_id: str | None,
     if charge_id and (charge is None
                       or not isinstance(charge.get("balance_transaction"), Mapping)):
         charge = gateway.retrieve_charge(charge_id)
-    return charge, donation_id_of(intent)
+    return with_card_country(gateway, charge), donation_id_of(intent)
+
+
+def with_card_country(gateway: StripeGateway, charge: dict[str, Any] | None,
+                      ) -> dict[str, Any] | None:
+    """DON-6 needs the card's country: from the charge's ``payment_method_details``, else
+    from its PaymentMethod (read from the API, before any lock is taken)."""
+    if charge is None or card_country_of(charge) or payment_method_of(charge) != "carte":
+        return charge
+    method_id = id_of(charge.get("payment_method"))
+    if not method_id:
+        return charge
+    method = gateway.retrieve_payment_method(method_id)
+    card = method.get("card") if isinstance(method.get("card"), Mapping) else None
+    if not card or not card.get("country"):
+        return charge
+    details = dict(charge.get("payment_method_details") or {})
+    details.setdefault("type", "card")
+    details["card"] = {**dict(details.get("card") or {}), "country": card["country"]}
+    return {**charge, "payment_method_details": details}
 
 
 def _charge_and_donation(gateway: StripeGateway, charge_id: str,
                          ) -> tuple[dict[str, Any], str | None]:
-    charge = gateway.retrieve_charge(charge_id)
+    charge = with_card_country(gateway, gateway.retrieve_charge(charge_id))
+    assert charge is not None
     _, donation_id = _fetch_charge(gateway, payment_intent_id_of(charge))
     return charge, donation_id or donation_id_of(charge)
 

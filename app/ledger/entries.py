@@ -25,7 +25,8 @@ from app.timeutil import utcnow
 
 def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str | None,
                   reason: str, recorded_by_id: int | None = None,
-                  details: dict[str, Any] | None = None) -> LedgerEntry:
+                  details: dict[str, Any] | None = None, method: str | None = None,
+                  rules: list[dict[str, str]] | None = None) -> LedgerEntry:
     """Money given back to a donor (DON-16, R39-1-1: traced). Resolves DON-16 flags it covers.
 
     Idempotent on ``source_ref`` (e.g. the Stripe refund id).
@@ -44,9 +45,10 @@ def record_refund(entry_id: int, amount_cents: int, *, on: date, source_ref: str
         raise LedgerError(f"Remboursement de {format_cents(amount_cents)} supérieur au "
                           f"montant restant du don ({format_cents(left)}).")
     refund = append_entry(
-        campaign, kind="refund", amount_cents=amount_cents, on=on, method=original.method,
-        donor=original.donor, source_ref=source_ref, related=original,
-        recorded_by_id=recorded_by_id, reason=reason, details=details, demo=original.demo)
+        campaign, kind="refund", amount_cents=amount_cents, on=on,
+        method=method or original.method, donor=original.donor, source_ref=source_ref,
+        related=original, recorded_by_id=recorded_by_id, reason=reason, rules=rules,
+        details=details, demo=original.demo)
     _resolve_flags(original.id, refund)
     return refund
 
@@ -82,29 +84,68 @@ def record_entry(campaign_id: int, *, kind: str, amount_cents: int, on: date,
     return entry
 
 
+def counterparts(entry: LedgerEntry) -> list[LedgerEntry]:
+    """Entries booked with ``entry`` for the same value: the expense of an in-kind gift
+    (DON-18), the apport or party contribution of an expense paid outside the account."""
+    return list(db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.related_entry_id == entry.id, LedgerEntry.kind != "reversal",
+        LedgerEntry.id.not_in(reversed_ids())).order_by(LedgerEntry.seq)).all()) if entry.id \
+        else []
+
+
+def is_counterpart(entry: LedgerEntry) -> bool:
+    return entry.kind == "in_kind_expense" or bool((entry.details or {}).get("counterpart"))
+
+
 def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int | None,
                   source_ref: str | None = None) -> LedgerEntry:
-    """A correction: an entry cancelling another one (entries are never edited)."""
+    """A correction: an entry cancelling another one (entries are never edited). Its
+    counterparts are reversed with it (DON-18: an in-kind gift and its expense)."""
     if not reason.strip():
         raise LedgerError("Une annulation doit être motivée.")
     require_transaction(db.session)
+    if source_ref and (existing := find_by_source(source_ref)) is not None:
+        return existing
     original = db.session.get(LedgerEntry, entry_id)
     if original is None or original.kind == "reversal":
         raise LedgerError("Écriture introuvable ou déjà une annulation.")
+    if is_counterpart(original):
+        raise LedgerError(f"L'écriture n° {original.seq} est la contrepartie de l'écriture n° "
+                          f"{original.related_entry_seq} : annulez celle-ci, les deux le seront.")
     if db.session.scalar(select(LedgerEntry.id).where(
             LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "reversal")):
         raise LedgerError("Cette écriture a déjà été annulée.")
     if original.donor_id is not None:
         lock_donor(original.donor_id)
     campaign = lock_campaign(original.campaign_id)
-    entry = append_entry(
+    entry = _reversal(campaign, original, reason, on, recorded_by_id, source_ref)
+    for other in [e for e in counterparts(original) if is_counterpart(e)]:
+        _reversal(campaign, other, f"Contrepartie de l'annulation n° {entry.seq} : {reason}",
+                  on, recorded_by_id, f"{source_ref}:contrepartie:{other.id}"
+                  if source_ref else None)
+    if original.kind == "refund" and original.related_entry_id is not None:
+        _reopen_flags(original)
+    if original.kind in ("donation", "in_kind"):
+        _settle_flags(original.id, entry)
+    return entry
+
+
+def _reversal(campaign: Any, original: LedgerEntry, reason: str, on: date,
+              recorded_by_id: int | None, source_ref: str | None) -> LedgerEntry:
+    return append_entry(
         campaign, kind="reversal",
         amount_cents=-signed_amount(original.kind, original.amount_cents), on=on,
         method=original.method, donor=original.donor, source_ref=source_ref,
         related=original, recorded_by_id=recorded_by_id, reason=reason, demo=original.demo)
-    if original.kind == "refund" and original.related_entry_id is not None:
-        _reopen_flags(original)
-    return entry
+
+
+def _settle_flags(gift_id: int, reversal: LedgerEntry) -> None:
+    """A gift cancelled (a bounced cheque, a booking error): nothing of it is kept, so its
+    DON-16 flags are settled by the reversal."""
+    for flag in db.session.scalars(select(ComplianceFlag).where(
+            ComplianceFlag.entry_id == gift_id, ComplianceFlag.resolved_entry_id.is_(None))):
+        flag.resolved_entry_id = reversal.id
+        flag.resolved_at = utcnow()
 
 
 def _reopen_flags(refund: LedgerEntry) -> None:

@@ -34,6 +34,7 @@ from app.ledger.errors import LedgerError
 from app.ledger.facts import campaign_cap
 from app.ledger.locks import canonical_id, donor_group
 from app.ledger.models import ComplianceFlag, LedgerEntry
+from app.ledger.receipts import receipt_numbers
 from app.ledger.totals import money_to_refund
 from app.ledger.verify import french_time, heads
 from app.timeutil import utcnow
@@ -122,6 +123,7 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
     flagged = {f.entry_id: f for f in db.session.scalars(select(ComplianceFlag).where(
         ComplianceFlag.campaign_id == campaign.id))}
     to_refund = money_to_refund(campaign.id)
+    receipts = receipt_numbers(campaign.id)  # DON-11: the register's, card gifts too
     cumulative: dict[int, int] = defaultdict(int)
     by_method: dict[str, int] = defaultdict(int)
     rows: list[list[str | int]] = []
@@ -144,7 +146,7 @@ def build_rows(campaign: Campaign) -> tuple[list[list[str | int]], list[list[str
         if entry.kind == "collection" and not identity["nom"]:
             identity["nom"] = "Quête"
         rows.append([
-            entry.receipt_number or "", entry.on.strftime("%d/%m/%Y"), *identity.values(),
+            receipts.get(entry.id, ""), entry.on.strftime("%d/%m/%Y"), *identity.values(),
             entry.kind_label, euros(amount), PAYMENT_METHODS.get(method, method),
             (entry.details or {}).get("reference") or entry.source_ref or "", running, status,
         ])

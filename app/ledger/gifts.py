@@ -24,6 +24,7 @@ from app.ledger.journal import append_entry, find_by_source, reasons_json
 from app.ledger.locks import donor_group, ensure_donor, lock_campaign, lock_donor
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.models import Donor as DonorRow
+from app.ledger.receipts import number_in_use
 from app.ledger.totals import (
     campaign_cash_total,
     donor_total,
@@ -115,6 +116,10 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     campaign = lock_campaign(gift.campaign_id)
     if gift.source_ref and (existing := find_by_source(gift.source_ref)) is not None:
         return GiftOutcome("duplicate", Decision.accept(), existing.id, existing.donor_id)
+    if gift.receipt_number and number_in_use(campaign.id, gift.receipt_number.strip()):
+        return GiftOutcome("refused", Decision.refuse(
+            "DON-11", f"Le reçu n° {gift.receipt_number.strip()} est déjà utilisé ou annulé : "
+            "un numéro de reçu ne sert qu'une fois."), donor_id=donor.id if donor else None)
     facts = campaign_facts(campaign)
     core_gift = Gift(gift.amount_cents, gift.on, gift.method,
                      gift.identity if donor is not None and gift.identity else ANONYMOUS_DONOR)

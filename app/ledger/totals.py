@@ -78,10 +78,12 @@ def refunded_so_far(entry_id: int) -> int:
 def outstanding_flags(*where: Any) -> dict[int, int]:
     """DON-16 money still to give back, by flagged entry: its flags less the refunds of that
     entry still standing, so a partial refund counts at once (a flag is marked resolved only
-    when refunds cover it whole). ``where`` filters the flags."""
+    when refunds cover it whole); a reversed gift (a bounced cheque) owes nothing. ``where``
+    filters the flags."""
     rows = db.session.execute(select(ComplianceFlag.entry_id,
                                      func.sum(ComplianceFlag.amount_cents))
-                              .where(*where).group_by(ComplianceFlag.entry_id)).all()
+                              .where(*where, ComplianceFlag.entry_id.not_in(reversed_ids()))
+                              .group_by(ComplianceFlag.entry_id)).all()
     left = {int(entry_id): int(total) - refunded_so_far(int(entry_id)) for entry_id, total in rows}
     return {entry_id: cents for entry_id, cents in left.items() if cents > 0}
 

@@ -1,6 +1,6 @@
 """`estrade ledger verify`: recompute every campaign's chains and check what they prove.
 
-A campaign has three chains: its entries (``ledger_entries``: digests, sequence numbers,
+A campaign has four chains: its entries (``ledger_entries``: digests, sequence numbers,
 running totals), its journal of DON-16 flags and refund requests, and its election's journal
 of donor merges and keep-apart decisions (``ledger_events``, :mod:`app.ledger.evidence`). The
 rows the application updates (flags, refund requests, merges, distinctions, the donors'
@@ -34,8 +34,10 @@ from app.timeutil import PARIS
 #: French names of the three chains of a campaign, and of what each chains.
 CHAIN_LABELS = {"entries": "écritures",
                 "campaign": "signalements et remboursements (DON-16)",
-                "election": "fusions et distinctions de fiches (DON-2, toute l'élection)"}
-CHAIN_NOUNS = {"entries": "écriture", "campaign": "événement", "election": "événement"}
+                "election": "fusions et distinctions de fiches (DON-2, toute l'élection)",
+                "receipts": "registre des reçus-dons (DON-11)"}
+CHAIN_NOUNS = {"entries": "écriture", "campaign": "événement", "election": "événement",
+               "receipts": "événement"}
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,10 @@ class CampaignCheck:
 
 
 def chain_keys(campaign: Campaign) -> list[tuple[str, str]]:
-    """(kind, key) of the campaign's three chains."""
+    """(kind, key) of the campaign's chains."""
     return [("entries", f"entries:{campaign.id}"), ("campaign", f"campaign:{campaign.id}"),
-            ("election", f"election:{campaign.election_id}")]
+            ("election", f"election:{campaign.election_id}"),
+            ("receipts", f"receipts:{campaign.id}")]
 
 
 def digests(key: str) -> dict[int, str]:
@@ -143,6 +146,17 @@ def _links_problem(campaign: Campaign, entries: list[LedgerEntry]) -> ChainProbl
         if expected != entry.related_entry_seq:  # also a link to no entry of this campaign
             return ChainProblem(entry.seq, f"écriture n° {entry.seq} : écriture liée modifiée "
                                            "après enregistrement")
+    return None
+
+
+def _invoices_problem(entries: list[LedgerEntry]) -> ChainProblem | None:
+    """Each expense's invoice file is still the one whose digest the entry chained."""
+    from app.ledger.invoices import invoice_problem
+
+    for entry in entries:
+        invoice = (entry.details or {}).get("invoice")
+        if isinstance(invoice, dict) and (message := invoice_problem(invoice)):
+            return ChainProblem(entry.seq, f"écriture n° {entry.seq} : {message}")
     return None
 
 
@@ -239,7 +253,8 @@ def verify_campaign(campaign: Campaign, *,
     (several campaigns share one)."""
     entries = _entries(campaign.id)
     balance = entries[-1].cumulative_cents if entries else 0
-    problem = verify_chain(_rows(entries)) or _links_problem(campaign, entries)
+    problem = (verify_chain(_rows(entries)) or _links_problem(campaign, entries)
+               or _invoices_problem(entries))
     if problem is None:
         problem = journal_problem("campaign", f"campaign:{campaign.id}")
     if problem is None:
@@ -248,6 +263,13 @@ def verify_campaign(campaign: Campaign, *,
             cache[campaign.election_id] = journal_problem(
                 "election", f"election:{campaign.election_id}")
         problem = cache[campaign.election_id]
+    if problem is None:
+        problem = journal_problem("receipts", f"receipts:{campaign.id}")
+    if problem is None:
+        from app.ledger.receipts import verify_register
+
+        if (found := verify_register(campaign)) is not None:
+            problem = ChainProblem(found.seq, f"{CHAIN_LABELS['receipts']} : {found.message}")
     return CampaignCheck(campaign.id, campaign.site.slug, len(entries), balance, problem,
                          heads(campaign))
 

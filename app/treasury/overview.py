@@ -118,6 +118,12 @@ def _alerts(campaign: Campaign, view: CampaignOverview, problem: object) -> list
                                      "probablement la même personne (le plafond est par "
                                      "personne) : « estrade donors duplicates --site "
                                      f"{campaign.site.slug} » pour fusionner ou distinguer."))
+    for refund in db.session.scalars(select(LedgerEntry).where(
+            LedgerEntry.campaign_id == campaign.id, LedgerEntry.kind == "refund")
+            .order_by(LedgerEntry.seq)):
+        # R39-1-1 5°: a refund made outside Estrade (Stripe's dashboard), never approved.
+        alerts.extend(Alert(r["rule"], r["message"], "danger") for r in refund.rules or []
+                      if r.get("rule") == "R39-1-1")
     warned = sum(1 for rules in db.session.scalars(select(LedgerEntry.rules).where(
         LedgerEntry.campaign_id == campaign.id)) if rules)
     if warned:

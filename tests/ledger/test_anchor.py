@@ -36,7 +36,7 @@ def test_an_anchor_accepts_a_chain_that_only_grew(runner, give, tmp_path) -> Non
     anchor(runner, path)
     written = json.loads(path.read_text(encoding="utf-8"))
     chains = written["campaigns"][0]["chains"]
-    assert [c["kind"] for c in chains] == ["entries", "campaign", "election"]
+    assert [c["kind"] for c in chains] == ["entries", "campaign", "election", "receipts"]
     assert chains[0]["seq"] == 2 and len(chains[0]["digests"]) == 2
     give(50_000, who=identity("Nouveau"), ref="c:new")
     give(460_000, who=identity("Nouveau"), method="carte", enforce=False, ref="stripe:ch_n")

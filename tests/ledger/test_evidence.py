@@ -189,8 +189,9 @@ def test_rows_of_one_campaign_are_checked_in_its_own_chain(over_cap, campaign) -
     assert donor is not None
     check = verify_all()[0]
     assert [h.key for h in check.heads] == [f"entries:{campaign.id}", f"campaign:{campaign.id}",
-                                            f"election:{campaign.election_id}"]
-    assert [h.seq for h in check.heads] == [2, 1, 0]
+                                            f"election:{campaign.election_id}",
+                                            f"receipts:{campaign.id}"]
+    assert [h.seq for h in check.heads] == [2, 1, 0, 0]
 
 
 def test_rows_written_before_the_journal_get_one_event_each(over_cap, proposed, merged,

@@ -218,7 +218,13 @@ class StripeRecorder(stripe.HTTPClient):
         self._inner = stripe.RequestsClient(session=self._session, timeout=30)
         self._stubs: list[_Stub] = []
         self._transforms: list[Transform] = []
+        self._lost: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+
+    def lose_answer(self, method: str, path: str, times: int = 1) -> None:
+        """Let ``method path`` reach the server, then lose its answer ``times`` times, as a
+        timeout does: Stripe did it, the caller never hears so."""
+        self._lost.extend([(method.upper(), path)] * times)
 
     def stub(self, method: str, path: str, body: dict[str, Any], status: int = 200) -> None:
         """Answer ``method path`` (query ignored) with ``body`` instead of the server."""
@@ -275,6 +281,13 @@ class StripeRecorder(stripe.HTTPClient):
                                                   "Request-Id": random_id("req_", 14)})
             return json.dumps(stub.body).encode(), stub.status, answer_headers
         content, status, answer = self._inner.request(method, url, headers, post_data)
+        with self._lock:
+            lost = (method, recorded.path) in self._lost
+            if lost:
+                self._lost.remove((method, recorded.path))
+        if lost:
+            raise stripe.APIConnectionError(
+                "Request timed out (the server did it; the answer was lost)")
         if self._transforms and 200 <= status < 300:
             body = json.loads(content)
             for transform in self._transforms:

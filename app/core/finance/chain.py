@@ -52,7 +52,7 @@ def entry_digest(fields: Mapping[str, Any], prev_hash: str) -> str:
 SIGN: dict[str, int] = {
     "donation": 1, "in_kind": 1, "collection": 1, "personal_contribution": 1,
     "party_contribution": 1, "loan": 1,
-    "refund": -1, "fee": -1, "expense": -1, "in_kind_expense": -1,
+    "refund": -1, "fee": -1, "expense": -1, "in_kind_expense": -1, "loan_repayment": -1,
     "reversal": 1,  # amount_cents holds the signed opposite of the reversed entry
 }  # fmt: skip
 

@@ -186,3 +186,52 @@ def over_party_cap() -> Decision:
     facts = replace(FACTS, mode="parti")
     history = History(donor_year_total_cents=euros(7_000))
     return check_cap(Gift(euros(1_000), ON, "cheque", DONOR), facts, history)
+
+
+# -- bookings besides gifts (app.core.finance.bookkeeping) -------------------------------------
+
+_DECLARED = date(2026, 10, 5)
+
+
+def expense_over_cap() -> Decision:
+    from app.core.finance.bookkeeping import Expense, evaluate_expense
+
+    return evaluate_expense(Expense(euros(2_000), date(2026, 11, 10), "impression", "Imprimerie",
+                                    "mandataire"), mandataire_declared_on=_DECLARED,
+                            expenses_before_cents=euros(17_000), cap_cents=euros(18_517))
+
+
+def expense_by_candidate() -> Decision:
+    from app.core.finance.bookkeeping import Expense, evaluate_expense
+
+    return evaluate_expense(Expense(euros(50), date(2026, 11, 10), "reception", "Café du Port",
+                                    "candidat"), mandataire_declared_on=_DECLARED,
+                            expenses_before_cents=0, cap_cents=euros(18_517))
+
+
+def _loan(months: int, lender_kind: str = "personne", kind: str = "municipales") -> Decision:
+    from app.core.finance.bookkeeping import Loan, evaluate_loan
+
+    start = date(2026, 11, 1)
+    month = start.month - 1 + months
+    end = date(start.year + month // 12, month % 12 + 1, 1)
+    return evaluate_loan(Loan(euros(2_000), start, lender_kind, "Paul Morel", 0, False,
+                              ((end, euros(2_000)),)), election_kind=kind,
+                         cap_cents=euros(18_517), person_loans_cents=0)
+
+
+def loan_over_18_months() -> Decision:
+    return _loan(24)
+
+
+def loan_over_5_years() -> Decision:
+    from app.core.finance.bookkeeping import Loan, evaluate_loan
+
+    return evaluate_loan(Loan(euros(2_000), date(2026, 11, 1), "personne", "Paul Morel", 500,
+                              True, ((date(2032, 11, 1), euros(2_000)),)),
+                         election_kind="municipales", cap_cents=euros(18_517),
+                         person_loans_cents=0)
+
+
+def presidential_loan() -> Decision:
+    return _loan(12, kind="presidentielle")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from app.core.finance import bookkeeping as bk
 from app.core.finance import eligibility as el
 from app.core.finance import rule_examples as ex
 from app.core.finance import rules as r
@@ -73,7 +74,6 @@ def _rule(id: str, articles: str, title: str, does: str, status: Status, missing
 
 
 E = Example
-NO_LOANS = "Estrade n'enregistre aucun prêt : ni formulaire, ni import, ni commande."
 
 GROUPS: tuple[Group, ...] = (
     Group("Qui collecte, quand, sur quel compte (CE L52-4 à L52-7)", (
@@ -96,10 +96,14 @@ GROUPS: tuple[Group, ...] = (
               E("Chèque du 20/08/2025 pour les municipales de mars 2026", ex.before_window),
               E("Chèque reçu après le dépôt du compte le 22/05/2026", ex.after_filing)),
         _rule("MAND-3", "CE L52-4 al. 3", "Le mandataire règle les dépenses",
-              "Rien pour l'instant : le registre ne saisit que les frais Stripe et la "
-              "contrepartie des dons en nature.", NOT_YET,
-              "Pas de saisie des dépenses ni de qui les a payées, donc pas de signalement des "
-              "dépenses payées hors du mandataire ni des « menues dépenses » (10 % / 3 %)."),
+              "Chaque dépense dit qui l'a payée (mandataire, candidat avant la déclaration, "
+              "parti) ; payée hors du compte, sa contrepartie (apport personnel, contribution "
+              "du parti) est enregistrée avec elle ; payée par le candidat après la déclaration "
+              "du mandataire, elle est enregistrée avec un avertissement.", PARTIAL,
+              "Les ratios des « menues dépenses » (10 % des dépenses, 3 % du plafond) ne sont "
+              "pas calculés.", (bk.evaluate_expense,),
+              E("Repas de 50 € payé par le candidat après la déclaration",
+                ex.expense_by_candidate)),
         _rule("MAND-4", "CE L52-4 dernier al.", "Communes de moins de 9 000 habitants",
               "Mode « petite-commune » : pas de mandataire exigé, pas de plafond de dépenses ni "
               "de plafond des espèces, pas de mention de réduction d'impôt sur /don ; les règles "
@@ -159,8 +163,10 @@ GROUPS: tuple[Group, ...] = (
               "Refuse le don d'une personne morale (case « personne physique » de la saisie et "
               "de l'import) ; avertit quand le nom évoque une société ou une association (SARL, "
               "SCI, association…) ; /don demande alors de confirmer un don personnel.", PARTIAL,
-              "Les contributions des partis ne sont pas saisies ni rapprochées de la liste de "
-              "la CNCCFP ; les cartes d'entreprise ne sont pas détectées ; pas de prêts (LOAN-1).",
+              "Les contributions des partis s'enregistrent avec un avertissement mais ne sont "
+              "pas rapprochées de la liste de la CNCCFP ; les cartes d'entreprise ne sont pas "
+              "détectées ; un prêteur autre qu'une personne, un parti ou une banque de l'UE est "
+              "refusé (LOAN-1).",
               (el.check_legal_person, el.company_markers),
               E("Don enregistré au nom d'une boulangerie", ex.legal_person),
               E("Don au nom de « Jean Martin SARL »", ex.company_like_name)),
@@ -182,12 +188,15 @@ GROUPS: tuple[Group, ...] = (
               "étrangers", "Une personne morale, étrangère ou non, est refusée (DON-3) ; avertit "
               "quand un donateur de nationalité étrangère paie avec une carte émise à "
               "l'étranger.", PARTIAL,
-              "Le pays de la carte n'est transmis par aucun canal (ni Stripe, ni saisie, ni "
-              "import) : cet avertissement ne se déclenche pas encore en pratique.",
+              "Le pays de la carte est lu chez Stripe à l'enregistrement d'un don en ligne ; "
+              "il n'est pas saisi pour un don hors ligne ; les cartes d'entreprise ne sont pas "
+              "détectées.",
               (el.check_foreign,),
               E("Donateur belge payant avec une carte belge", ex.foreign_card)),
         _rule("DON-7", "CE L52-8 al. 4", "Prêts d'un parti avec intérêts",
-              "Rien pour l'instant.", NOT_YET, NO_LOANS),
+              "Un prêt d'un parti avec intérêts est enregistré avec un avertissement : la "
+              "justification (le parti a lui-même emprunté) est à garder.", PARTIAL,
+              "La justification n'est pas jointe au prêt.", (bk.evaluate_loan,)),
         _rule("DON-8", "CE L52-8 al. 7", "Publicité presse pour appeler aux dons",
               "Rien pour l'instant.", NOT_YET,
               "Pas de modèle d'annonce presse limité aux mentions utiles au don."),
@@ -212,17 +221,19 @@ GROUPS: tuple[Group, ...] = (
               E("Don sans adresse ni nationalité", ex.incomplete_identity),
               E("Code postal « 7500 » en France", ex.odd_postcode)),
         _rule("DON-11", "CE R39-1 al. 2 à 4", "Reçus-dons de la CNCCFP",
-              "N'invente jamais de numéro de reçu : garde celui du carnet ou de Fin'Pol quand le "
-              "trésorier le saisit (formulaire, import) et le reporte dans l'export.", PARTIAL,
-              "Ni date d'émission, ni signature du reçu, ni liste des numéros inutilisés ou "
-              "annulés."),
+              "Registre des reçus en ajout seul et chaîné : numéros délivrés (carnet ou "
+              "Fin'Pol), attribués à un don (en ligne aussi) avec leur date d'émission, annulés "
+              "avec un motif ; un numéro ne sert qu'une fois et n'est jamais inventé ; liste "
+              "des dons sans reçu et des numéros inutilisés ; vérifié par estrade ledger "
+              "verify.", PARTIAL, "La signature du reçu par le donateur n'est pas notée."),
         _rule("DON-12", "CNCCFP (FAQ) ; CE L52-11-1", "L'apport personnel n'est pas un don",
               "Refuse comme don tout versement au nom du candidat ou d'un colistier déclaré "
               "(noms comparés dans les deux ordres, sans accents) : rien n'est enregistré, pas "
               "de reçu.", PARTIAL,
               "La règle demande un avertissement et une requalification : Estrade refuse, et ne "
               "sait pas encore enregistrer l'apport personnel ; les dons d'un futur colistier "
-              "ne sont pas requalifiés quand il rejoint la liste.",
+              "ne sont pas requalifiés quand il rejoint la liste (l'apport personnel s'enregistre "
+              "à part, sans reçu).",
               (el.check_personal_contribution,),
               E("Versement de « DUPONT Marie », la candidate", ex.candidate_gives)),
         _rule("DON-13", "CE R39-1-1", "Dons en ligne par un prestataire de paiement",
@@ -265,7 +276,8 @@ GROUPS: tuple[Group, ...] = (
               "espèces (DON-5).", APPLIED, "", (r.check_cash_share, cash_ceiling)),
         _rule("DON-18", "CE L52-12 I", "Dons en nature",
               "Un don en nature s'enregistre pour sa valeur, compte dans les 4 600 € (DON-2) "
-              "et crée une dépense du même montant.", PARTIAL,
+              "et crée une dépense du même montant ; annuler le don annule aussi cette "
+              "dépense (la dépense seule ne s'annule pas).", PARTIAL,
               "La base de l'évaluation n'a pas de champ à elle (seulement une référence).",
               (r.check_cap,)),
         _rule("DON-SMALL", "CE L52-4 dernier al. ; L52-8", "Petites communes : L52-8 s'applique",
@@ -276,11 +288,22 @@ GROUPS: tuple[Group, ...] = (
     )),
     Group("Prêts (CE L52-7-1, R39-2-1)", (
         _rule("LOAN-1", "CE L52-7-1", "Prêts de personnes physiques",
-              "Rien pour l'instant.", NOT_YET, NO_LOANS),
+              "Un prêt s'enregistre avec son prêteur, son taux et son échéancier (le capital "
+              "remboursé en entier) ; d'une personne physique, cinq ans au plus ; seuls une "
+              "personne, un parti ou une banque de l'UE ou de l'EEE prêtent (DON-3).", PARTIAL,
+              "Pas de modèle de contrat ni d'état annuel des remboursements pour la CNCCFP.",
+              (bk.evaluate_loan,), E("Prêt d'une personne sur six ans", ex.loan_over_5_years)),
         _rule("LOAN-2", "CE R39-2-1", "Prêts à taux réduit : 18 mois, 47,5 % du plafond",
-              "Rien pour l'instant.", NOT_YET, NO_LOANS),
+              "Au taux légal ou moins : refuse un prêt de plus de 18 mois, ou qui porte le "
+              "total dû aux personnes physiques au-delà de 47,5 % du plafond.", PARTIAL,
+              "Le trésorier dit si le taux dépasse le taux de l'intérêt légal : Estrade ne "
+              "connaît pas ce taux.", (bk.evaluate_loan,),
+              E("Prêt à 0 % sur deux ans", ex.loan_over_18_months)),
         _rule("LOAN-3", "CE, 9 mars 2022, n° 460212", "Présidentielle : pas de prêts de "
-              "personnes physiques", "Rien pour l'instant.", NOT_YET, NO_LOANS),
+              "personnes physiques", "Pas de formulaire de prêt pour la présidentielle ; un "
+              "prêt d'une personne physique y est refusé (commande aussi).", APPLIED, "",
+              (bk.evaluate_loan,), E("Prêt d'une personne à la présidentielle",
+                                     ex.presidential_loan)),
     )),
     Group("Plafond, remboursement, compte de campagne, sanctions", (
         _rule("CAP-1", "CE L52-11", "Le plafond des dépenses",
@@ -295,9 +318,11 @@ GROUPS: tuple[Group, ...] = (
               "sa source.", (spending_cap,),
               E("Législatives, 125 000 habitants", ex.deputies_cap)),
         _rule("CAP-3", "CE L52-11, L52-15, L113-1", "Dépasser le plafond",
-              "Rien pour l'instant.", NOT_YET,
-              "Les dépenses ne sont pas saisies : pas de jauge des dépenses (80 %, 95 %) ni de "
-              "refus au-delà du plafond."),
+              "Chaque dépense est comparée au plafond : avertissement à partir de 80 %, refus "
+              "au-delà de 100 % sauf décision motivée (le motif est enregistré).", PARTIAL,
+              "La jauge des dépenses du tableau de bord reste à faire.",
+              (bk.evaluate_expense,), E("Dépense qui porte le total à 19 000 € pour un plafond "
+                                        "de 18 517 €", ex.expense_over_cap)),
         _rule("RMB-1", "CE L52-11-1", "Remboursement forfaitaire de l'État",
               "Affiche le maximum, 47,5 % du plafond (tableau de bord, estrade campaign cap).",
               PARTIAL, "Le remboursement est aussi limité à l'apport personnel, qu'Estrade "

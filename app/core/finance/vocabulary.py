@@ -20,6 +20,7 @@ ENTRY_KINDS: dict[str, str] = {
     "personal_contribution": "Apport personnel",
     "party_contribution": "Contribution d'un parti",
     "loan": "Prêt",
+    "loan_repayment": "Remboursement d'emprunt",
     "refund": "Remboursement au donateur",
     "fee": "Frais de paiement",
     "expense": "Dépense",
@@ -50,4 +51,37 @@ CAMPAIGN_MODES: dict[str, str] = {
 MANDATAIRE_TYPES: dict[str, str] = {
     "MF": "Mandataire financier",
     "AFE": "Association de financement électorale",
+}
+
+#: Natures of expenses, following the headings of the compte de campagne (CNCCFP).
+EXPENSE_NATURES: dict[str, str] = {
+    "personnel": "Salaires et charges sociales",
+    "honoraires": "Honoraires et prestations de conseil",
+    "expert_comptable": "Honoraires de l'expert-comptable",
+    "locaux": "Locaux : loyers, charges, entretien",
+    "equipement": "Achats et locations de matériel",
+    "transport": "Transports et déplacements",
+    "reception": "Frais de réception et de restauration",
+    "reunions": "Réunions publiques : location de salles, sonorisation",
+    "impression": "Impression : tracts, affiches, documents (hors propagande officielle)",
+    "publications": "Publications, journaux, objets de propagande",
+    "numerique": "Services numériques : site internet, réseaux sociaux, hébergement",
+    "telecom": "Téléphone, courrier, envois postaux",
+    "frais_bancaires": "Frais bancaires et de paiement",
+    "sondages": "Sondages et études",
+    "divers": "Divers (à détailler)",
+}
+
+#: MAND-3 (CE L52-4 al. 3): who paid an expense.
+PAYERS: dict[str, str] = {
+    "mandataire": "Le mandataire financier (compte de campagne)",
+    "candidat": "Le candidat, avant la déclaration du mandataire",
+    "parti": "Un parti ou groupement politique",
+}
+
+#: LOAN-1, DON-3: who may lend to a candidate.
+LENDERS: dict[str, str] = {
+    "personne": "Une personne physique",
+    "parti": "Un parti ou groupement politique",
+    "banque": "Un établissement de crédit de l'Union européenne ou de l'EEE",
 }

@@ -240,6 +240,10 @@ class StripeGateway:
         return _as_dict(self.client.v1.charges.retrieve(
             charge_id, params={"expand": ["balance_transaction"]}))
 
+    def retrieve_payment_method(self, payment_method_id: str) -> dict[str, Any]:
+        """The PaymentMethod (its ``card.country``: DON-6)."""
+        return _as_dict(self.client.v1.payment_methods.retrieve(payment_method_id))
+
     def list_refunds(self, charge_id: str) -> list[dict[str, Any]]:
         """Every refund of a charge (``charge.refunds`` is absent from current payloads)."""
         page = self.client.v1.refunds.list(params={"charge": charge_id, "limit": 100})

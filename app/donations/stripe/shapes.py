@@ -124,3 +124,12 @@ def subscription_end_of(obj: Mapping[str, Any] | None) -> int | None:
     """The end date stored by ``create_checkout_session`` in subscription metadata."""
     raw = metadata_of(obj).get(SUBSCRIPTION_END_KEY)
     return int(raw) if raw and raw.isdigit() else None
+
+
+def card_country_of(charge: Mapping[str, Any]) -> str | None:
+    """DON-6: the country of the card that paid (``payment_method_details.card.country``),
+    or None for another method or while unknown."""
+    details = charge.get("payment_method_details")
+    card = details.get("card") if isinstance(details, Mapping) else None
+    country = card.get("country") if isinstance(card, Mapping) else None
+    return country.upper() if isinstance(country, str) and country else None
