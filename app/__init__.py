@@ -62,15 +62,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
     from app.campaigns import models as _campaigns  # noqa: F401
+    from app.donations import consent as _consent  # noqa: F401
     from app.donations import init_app as init_donations
     from app.donations import models as _donations  # noqa: F401
+    from app.editor import init_app as init_editor
+    from app.editor import models as _editor  # noqa: F401
     from app.ledger import models as _ledger  # noqa: F401
+    from app.privacy import init_app as init_privacy
     from app.treasury import init_app as init_treasury
     from app.website import init_app as init_website
 
     init_accounts(app)
     init_donations(app)  # /don and /stripe/webhook before the site's catch-all pages
     init_treasury(app)
+    init_privacy(app)  # /desinscription/<token>
+    init_editor(app)
     init_website(app)
 
     from app import errors

@@ -70,6 +70,13 @@ def _ensure_admin(app: Flask) -> tuple[str, str | None]:
     return admin.email, None
 
 
+def _must_change(email: str) -> bool:
+    from app.accounts.actions import find_user
+
+    user = find_user(email)
+    return bool(user and user.must_change_password)
+
+
 @click.command("init")
 @click.option("--no-demo", is_flag=True, help="Ne pas créer le site de démonstration.")
 @with_appcontext
@@ -95,6 +102,10 @@ def init_command(no_demo: bool) -> None:
     if password:
         click.echo(f"  mot de passe : {password}")
         click.echo(f"  (aussi dans instance/{ADMIN_FILE} tant qu'il n'a pas été changé)")
+        if _must_change(email):
+            click.echo("  À la première connexion, un nouveau mot de passe vous sera demandé,")
+        click.echo("  puis l'activation de la double authentification (une application comme")
+        click.echo("  FreeOTP ou Aegis sur votre téléphone).")
     else:
         click.echo("  mot de passe : celui que vous avez choisi "
                    "(oublié ? « estrade users password EMAIL »)")

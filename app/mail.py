@@ -4,11 +4,18 @@ Whoever decides a mail (a booked donation's confirmation, a password reset) call
 :func:`queue` inside its transaction; :func:`send_pending` sends after commit, with retries: a
 mail problem never loses what decided it. SMTP can use STARTTLS or implicit TLS and
 credentials (``ESTRADE_MAIL_SECURITY``, ``ESTRADE_MAIL_USERNAME``, ``ESTRADE_MAIL_PASSWORD``);
-without ``ESTRADE_MAIL_SERVER`` mail is only logged and marked sent.
+the server's certificate is always checked (against ``ESTRADE_MAIL_CA_FILE`` when set, else the
+system's authorities). Without ``ESTRADE_MAIL_SERVER`` mail is only logged and marked sent.
+
+A mail to a donor carries an unsubscribe link (GDPR-2: in every e-mail), in its body and in a
+``List-Unsubscribe`` header: a signed token naming the site and the address's keyed digest,
+read back by ``/desinscription/<token>`` (app.privacy).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import smtplib
 import ssl
@@ -16,8 +23,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from html import escape
 
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,6 +38,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 SMTP_TIMEOUT_SECONDS = 10
 SECURITY_MODES = ("none", "starttls", "tls")
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+UNSUBSCRIBE_SALT = "estrade.unsubscribe"
+UNSUBSCRIBE_TEXT = "Pour ne plus recevoir de courriels de la campagne : {url}"
+UNSUBSCRIBE_HTML = ('<p style="font-size: small">Pour ne plus recevoir de courriels de la '
+                    'campagne : <a href="{url}">se désinscrire</a>.</p>')
 
 
 class OutgoingMail(Model):
@@ -47,12 +61,56 @@ class OutgoingMail(Model):
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    site_id: Mapped[int | None]  # the site whose campaign wrote it (donor mail)
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    #: Body and address pseudonymised (retention job or erasure: app.privacy).
+    purged_at: Mapped[datetime | None]
 
 
-def queue(key: str, to: str, subject: str, text: str, html: str) -> str:
-    """Queue one mail in the current transaction, once per ``key``."""
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt=UNSUBSCRIBE_SALT)
+
+
+def address_key(email: str) -> str:
+    """A keyed digest of an address (HMAC-SHA256 under the secret key): names it in links
+    and records without showing it."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = b"estrade.address:" + email.strip().lower().encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def unsubscribe_token(site_id: int, email: str) -> str:
+    """A token naming one address on one site, signed with the secret key: nobody can forge
+    one to unsubscribe someone else, it never expires (old mails keep working), and it holds
+    the address's keyed digest, not the address: a link seen in a log, a proxy or a link
+    checker does not tell who gave to which campaign."""
+    return _serializer().dumps([int(site_id), address_key(email)])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(site id, address key) of a token this installation signed, or None."""
+    try:
+        site_id, key = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(site_id, int) or not isinstance(key, str):
+        return None
+    return site_id, key
+
+
+def queue(key: str, to: str, subject: str, text: str, html: str, *,
+          site_id: int | None = None, unsubscribe_url: str | None = None) -> str:
+    """Queue one mail in the current transaction, once per ``key``. With ``unsubscribe_url``
+    (every mail to a donor), the link ends the body and goes in ``List-Unsubscribe``."""
     if db.session.scalar(select(OutgoingMail.id).where(OutgoingMail.key == key)) is None:
-        db.session.add(OutgoingMail(key=key, to=to, subject=subject, text=text, html=html))
+        if unsubscribe_url:
+            text = text.rstrip("\n") + "\n\n-- \n" + UNSUBSCRIBE_TEXT.format(
+                url=unsubscribe_url) + "\n"
+            footer = UNSUBSCRIBE_HTML.format(url=escape(unsubscribe_url))
+            html = (html.replace("</body>", footer + "\n</body>", 1) if "</body>" in html
+                    else html + footer)
+        db.session.add(OutgoingMail(key=key, to=to, subject=subject, text=text, html=html,
+                                    site_id=site_id, unsubscribe_url=unsubscribe_url))
         db.session.flush()
     return key
 
@@ -65,9 +123,18 @@ def _message(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(idstring=mail.key.replace(":", "-"))
     message["Content-Language"] = "fr"
+    if mail.unsubscribe_url:  # RFC 2369: mail clients show their own « unsubscribe » button
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificate and host name checked (never an unverified context): the system's
+    authorities, or only those of ESTRADE_MAIL_CA_FILE when set (a private relay)."""
+    ca_file = str(current_app.config.get("ESTRADE_MAIL_CA_FILE") or "")
+    return ssl.create_default_context(cafile=ca_file or None)
 
 
 def deliver(mail: OutgoingMail) -> None:
@@ -81,13 +148,19 @@ def deliver(mail: OutgoingMail) -> None:
         return
     port = int(config.get("ESTRADE_MAIL_PORT") or 25)
     security = str(config.get("ESTRADE_MAIL_SECURITY") or "none")
-    context = ssl.create_default_context()
+    if security not in SECURITY_MODES:  # a typo must never mean « in clear »
+        raise smtplib.SMTPException(f"ESTRADE_MAIL_SECURITY « {security} » inconnu "
+                                    f"(valeurs : {', '.join(SECURITY_MODES)})")
+    context = tls_context()
     smtp = (smtplib.SMTP_SSL(server, port, timeout=SMTP_TIMEOUT_SECONDS, context=context)
             if security == "tls" else smtplib.SMTP(server, port, timeout=SMTP_TIMEOUT_SECONDS))
     with smtp:
         if security == "starttls":
             smtp.starttls(context=context)
         username = str(config.get("ESTRADE_MAIL_USERNAME") or "")
+        if username and security == "none" and server not in LOOPBACK:
+            raise smtplib.SMTPException("mot de passe SMTP refusé en clair : réglez "
+                                        "ESTRADE_MAIL_SECURITY sur starttls ou tls")
         if username:
             smtp.login(username, str(config.get("ESTRADE_MAIL_PASSWORD") or ""))
         smtp.send_message(message)

@@ -49,6 +49,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Live site: how long a site's pages are served before its folder is checked for "
             "changes again (0: on every request; costs a file scan, long on large sites).",
             "ESTRADE_CONTENT_RECHECK_SECONDS", float),
+    Setting("ESTRADE_PUBLISH_CHECK_SECONDS", 30,
+            "How often each server process publishes the pages scheduled for now (a thread "
+            "started with the first request; the database lock makes one process do each). "
+            "0: never (then run `estrade pages publish-due` from cron every minute).",
+            "ESTRADE_PUBLISH_CHECK_SECONDS", int),
     Setting("ESTRADE_DEFAULT_SITE", "",
             "Slug of a site served for host names that no site declares. Empty (the default): "
             "such a request gets 404, so a site never answers for a name it does not own.",
@@ -88,6 +93,10 @@ SETTINGS: tuple[Setting, ...] = (
             "ESTRADE_MAIL_USERNAME", example='"campagne@example.fr"'),
     Setting("ESTRADE_MAIL_PASSWORD", "", "SMTP password.", "ESTRADE_MAIL_PASSWORD",
             example='"…"'),
+    Setting("ESTRADE_MAIL_CA_FILE", "",
+            "Certificate authorities (PEM file) trusted for the SMTP server's certificate, "
+            "instead of the system's (a private relay). The certificate and host name are "
+            "always checked.", "ESTRADE_MAIL_CA_FILE", example='"/etc/ssl/certs/relais.pem"'),
     Setting("ESTRADE_MAIL_SENDER", "Estrade <no-reply@localhost>", "From address of e-mails.",
             "ESTRADE_MAIL_SENDER", example='"Campagne <no-reply@example.fr>"'),
     Setting("ESTRADE_PROXY_COUNT", 0,
@@ -108,6 +117,47 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (it is "
             "also sent so whenever a request arrives over HTTPS).",
             "ESTRADE_SESSION_COOKIE_SECURE", bool, example="True"),
+    # staff accounts
+    Setting("ESTRADE_LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour",
+            "Failed staff logins (password or second-factor code) accepted from one client "
+            "address before it gets 429 (Flask-Limiter notation; behind a proxy, set "
+            "ESTRADE_PROXY_COUNT).", "ESTRADE_LOGIN_LIMIT_PER_ADDRESS",
+            example='"20 per minute;100 per hour"'),
+    Setting("ESTRADE_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour",
+            "Failed staff logins accepted for one e-mail address (known or not), from any "
+            "address, before 429. The counters hold an HMAC of the address, never the "
+            "address.", "ESTRADE_LOGIN_LIMIT_PER_ACCOUNT", example='"5 per minute;20 per hour"'),
+    Setting("ESTRADE_PASSWORD_RESET_LIMIT", "5 per hour",
+            "Password-reset requests accepted per client address and per e-mail address "
+            "before 429.", "ESTRADE_PASSWORD_RESET_LIMIT", example='"5 per hour"'),
+    Setting("ESTRADE_STAFF_URL", "",
+            "Public address of the staff area (https://admin.example.fr) used in password-"
+            "reset mails. Empty: the request's host name, only when a site declares it or it "
+            "is this machine (a forged Host header never gets a reset link).",
+            "ESTRADE_STAFF_URL", example='"https://admin.example.fr"'),
+    Setting("ESTRADE_STAFF_IDLE_MINUTES", 30,
+            "A staff session ends after this many minutes without a request.",
+            "ESTRADE_STAFF_IDLE_MINUTES", int),
+    Setting("ESTRADE_STAFF_SESSION_HOURS", 12,
+            "A staff session ends this many hours after login, however active.",
+            "ESTRADE_STAFF_SESSION_HOURS", int),
+    # privacy (GDPR-3: docs/security-privacy.md)
+    Setting("ESTRADE_NEWSLETTER", True,
+            "The campaign sends news by e-mail: /don offers the opt-in box (unticked) and the "
+            "privacy notice names the purpose. False: no box, no such purpose.",
+            "ESTRADE_NEWSLETTER", bool),
+    Setting("ESTRADE_RETENTION_ABANDONED_DAYS", 60,
+            "Days after which `estrade privacy purge` pseudonymises a donation that was never "
+            "paid (abandoned, failed, expired: identity, e-mail, address). Default: 2 months "
+            "(GDPR-3, one-shot contact).", "ESTRADE_RETENTION_ABANDONED_DAYS", int),
+    Setting("ESTRADE_RETENTION_IP_DAYS", 60,
+            "Days after which `estrade privacy purge` erases the client IP address kept with "
+            "a donation (paid or not). Default: 2 months (GDPR-3).",
+            "ESTRADE_RETENTION_IP_DAYS", int),
+    Setting("ESTRADE_RETENTION_MAIL_DAYS", 60,
+            "Days after sending (or giving up) after which `estrade privacy purge` erases the "
+            "body and address of an e-mail; the ledger keeps what the gift was. Default: "
+            "2 months (GDPR-3).", "ESTRADE_RETENTION_MAIL_DAYS", int),
     # donations
     Setting("ESTRADE_DONATE_LIMIT_PER_ADDRESS", "10 per minute;100 per hour",
             "Donation forms (POST /don) accepted from one client address before it gets 429 "

@@ -47,21 +47,52 @@ def password_hash(password: str) -> str:
     return _HASHES[password]
 
 
+def totp_secret(email: str) -> str:
+    """The TOTP secret test accounts are enrolled with (made from the e-mail, so a test on a
+    live server or in a browser can compute codes without the database)."""
+    import base64
+    import hashlib
+
+    return base64.b32encode(hashlib.sha256(email.lower().encode()).digest()[:20]).decode()
+
+
 def create_user(email: str, role: str, password: str = PASSWORD, active: bool = True,
-                sites: list[Any] | None = None) -> Any:
+                sites: list[Any] | None = None, second_factor: bool | None = None) -> Any:
     """A staff account. ``role`` "admin" is the installation administrator; any other role
-    (editor, treasurer, site_admin) is held on ``sites`` (default: every site that exists)."""
+    (editor, treasurer, site_admin) is held on ``sites`` (default: every site that exists).
+    Those whose role requires a second factor (admin, treasurer, site_admin) are enrolled
+    with :func:`totp_secret` unless ``second_factor`` is False."""
     from app.accounts.models import Membership, User
     from app.campaigns.models import Site
+    from app.timeutil import utcnow
 
     user = User(email=email, is_admin=role == "admin", active=active,
                 password_hash=password_hash(password))
     if role != "admin":
         for site in sites if sites is not None else db.session.scalars(sa.select(Site)):
             user.memberships.append(Membership(site_id=site.id, role=role))
+    if second_factor is None:
+        second_factor = role in ("admin", "treasurer", "site_admin")
+    if second_factor:
+        user.totp_secret = totp_secret(email)
+        user.totp_enabled_at = utcnow()
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def totp_code(email: str) -> str:
+    """A valid, unused code for ``email``'s account (enrolled with :func:`totp_secret`): the
+    account's last used step is forgotten first, as a code is accepted only once and tests
+    log in several times within 30 seconds."""
+    import pyotp
+
+    from app.accounts.models import User
+
+    db.session.execute(sa.update(User).where(sa.func.lower(User.email) == email.lower())
+                       .values(totp_last_step=None))
+    db.session.commit()
+    return pyotp.TOTP(totp_secret(email)).now()
 
 
 # -- donors and gifts ----------------------------------------------------------------------

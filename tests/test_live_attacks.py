@@ -1,7 +1,7 @@
 """An attacker against a live server (raw HTTP: nothing normalises the requests): traversal in
 /media, open redirects after login, a rival site's resources, unknown host names, oversized
-bodies (security issue, acceptance 1; the /don oracle, throttling and replayed cookies have
-their own live tests in tests/donations and tests/accounts)."""
+bodies, a session cookie replayed after logout, guessing passwords (security issue,
+acceptance 1; the /don oracle has its own live tests in tests/donations)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from flask import Flask
 from app.campaigns.service import create_site, load_campaign, parse_campaign_file
 from app.config import PROJECT_ROOT
 from app.ledger.gifts import GiftInput, record_gift
-from tests.factories import PASSWORD, create_user, identity, tx
-from tests.support.live import LiveServer
+from tests.factories import PASSWORD, create_user, identity, totp_code, tx
+from tests.support.live import LiveServer, client_from, staff_login
 
 
 @pytest.fixture
@@ -87,27 +87,12 @@ def test_media_traversal_writes_nothing_outside_the_cache(live: LiveServer, app:
 
 
 def _login(server: LiveServer, next_target: str) -> str:
-    """Log in through the real form (cookie and CSRF token); return the Location header."""
-    port = int(server.url.rsplit(":", 1)[1])
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", "/admin/login")
-    page = connection.getresponse()
-    html = page.read().decode()
-    cookie = page.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert token, html[:500]
-    from urllib.parse import quote, urlencode
-
-    form = urlencode({"csrf_token": token.group(1), "email": "admin@example.org",
-                      "password": PASSWORD}).encode()
-    connection.request("POST", f"/admin/login?next={quote(next_target, safe='')}", body=form,
-                       headers={"Cookie": cookie,
-                                "Content-Type": "application/x-www-form-urlencoded"})
-    answer = connection.getresponse()
-    answer.read()
-    connection.close()
-    assert answer.status == 302, answer.status
-    return answer.getheader("Location", "")
+    """Log in through the real forms (cookie, CSRF token, second factor); return the
+    Location header of the last step."""
+    _, answer = staff_login(server.url, "admin@example.org", PASSWORD,
+                            code=totp_code("admin@example.org"), next_target=next_target)
+    assert answer.status_code == 302, answer.status_code
+    return answer.headers.get("Location", "")
 
 
 @pytest.mark.parametrize("target", [
@@ -130,14 +115,10 @@ def test_a_rival_campaign_reveals_nothing_to_another_sites_staff(live: LiveServe
                                   on=date(2026, 11, 15), method="cheque",
                                   identity=identity("Secrète", "Donatrice")))
         rival_campaign = site.campaign.id
-    import requests
 
-    with requests.Session() as session:
-        form = session.get(f"{live.url}/admin/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
-        assert token
-        session.post(f"{live.url}/admin/login", data={"csrf_token": token.group(1),
-                     "email": "treasurer@example.org", "password": PASSWORD})
+    session, _ = staff_login(live.url, "treasurer@example.org", PASSWORD,
+                             code=totp_code("treasurer@example.org"))
+    with session:
         own = session.get(f"{live.url}/admin/tresorerie/")
         assert own.status_code == 200 and "Liste rivale" not in own.text
         for url in (f"/admin/tresorerie/{rival_campaign}/donateurs.csv",
@@ -167,3 +148,46 @@ def test_an_oversized_body_is_refused_before_it_is_read(live: LiveServer) -> Non
     response = raw(live, "POST", "/stripe/webhook", body=body,
                    headers={"Content-Type": "application/json", "Stripe-Signature": "t=1,v1=0"})
     assert response.status == 413
+
+
+def test_a_cookie_replayed_after_logout_opens_nothing(live: LiveServer) -> None:
+    session, answer = staff_login(live.url, "admin@example.org", PASSWORD,
+                                  code=totp_code("admin@example.org"))
+    assert answer.status_code == 302
+    stolen = session.cookies.get("session")
+    assert stolen and session.get(f"{live.url}/admin/", allow_redirects=False).status_code == 200
+    page = session.get(f"{live.url}/admin/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, page[:500]
+    assert session.post(f"{live.url}/admin/logout", data={"csrf_token": token.group(1)},
+                        allow_redirects=False).status_code == 302
+    for path in ("/admin/", "/admin/equipe", "/admin/tresorerie/"):
+        replayed = raw(live, "GET", path, headers={"Cookie": f"session={stolen}"})
+        assert replayed.status == 302, path
+        assert "/admin/login" in replayed.getheader("Location", ""), path
+
+
+def _wrong(server: LiveServer, email: str, address: str) -> Any:
+    http = client_from(address)
+    _, answer = staff_login(server.url, email, "pas-le-bon-mot-de-passe", session=http)
+    return answer
+
+
+def test_guessing_passwords_gets_429_in_french(live: LiveServer) -> None:
+    # One account from many addresses: 5 failures, then 429 from anywhere, even with the
+    # right password; the answer is the same for an address no account has.
+    for email in ("admin@example.org", "personne@example.org"):
+        statuses = [_wrong(live, email, f"127.0.1.{i + 1}").status_code for i in range(6)]
+        assert statuses == [422] * 5 + [429], email
+    blocked = _wrong(live, "admin@example.org", "127.0.2.1")
+    assert blocked.status_code == 429 and "Trop de tentatives" in blocked.text
+    assert 'lang="fr"' in blocked.text
+    _, right = staff_login(live.url, "admin@example.org", PASSWORD,
+                           session=client_from("127.0.2.2"))
+    assert right.status_code == 429
+    # One address trying many accounts: 20 failures, then 429; other addresses go on.
+    flood = [_wrong(live, f"cible{i}@example.org", "127.0.3.1").status_code for i in range(21)]
+    assert flood == [422] * 20 + [429]
+    _, editor = staff_login(live.url, "editor@example.org", PASSWORD,
+                            session=client_from("127.0.3.2"))
+    assert editor.status_code == 302

@@ -125,14 +125,12 @@ def test_instance_folder_and_database_are_the_owners_alone(tmp_path: Path) -> No
     "////evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
     "https://evil.example/admin/", "http:evil.example", "/\t/evil.example", "javascript:alert(1)",
     "/%2F%2Fevil.example", "/programme/", " /admin/"])
-def test_login_never_redirects_elsewhere(client, users, target: str) -> None:
-    response = client.post(f"/admin/login?next={target}",
-                           data={"email": "admin@example.org", "password": PASSWORD})
+def test_login_never_redirects_elsewhere(client, auth, target: str) -> None:
+    response = auth.login(next=target)
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/", target
 
 
-def test_login_follows_a_path_of_the_staff_area(client, users) -> None:
-    response = client.post("/admin/login?next=/admin/equipe",
-                           data={"email": "admin@example.org", "password": PASSWORD})
+def test_login_follows_a_path_of_the_staff_area(client, auth) -> None:
+    response = auth.login(next="/admin/equipe")
     assert response.headers["Location"] == "/admin/equipe"

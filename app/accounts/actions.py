@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit
+from app.accounts import sessions
 from app.accounts.models import SITE_ROLES, Membership, User
 from app.accounts.passwords import generate_password, password_problems
 from app.campaigns.models import Site
@@ -85,7 +86,9 @@ def create_user(email: str, *, password: str | None, actor: User | None, via: st
             raise AccountError(" ".join(problems), "password")
     else:
         password = generated = generate_password()
-    user = User(email=address, is_admin=is_admin, active=True)
+    # A generated password has been seen by someone else: its holder must replace it.
+    user = User(email=address, is_admin=is_admin, active=True,
+                must_change_password=generated is not None)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -148,13 +151,16 @@ def set_active(user: User, active: bool, *, actor: User | None) -> None:
         raise AccountError(_("Vous ne pouvez pas désactiver ce compte : il doit rester un "
                              "administrateur actif, et on ne se désactive pas soi-même."))
     user.active = active
+    if not active:
+        sessions.revoke_all(user)
     audit.record("user.activate" if active else "user.deactivate", user, user=actor)
 
 
 def change_password(user: User, new: str, *, actor: User | None,
                     current: str | None = None) -> None:
     """A new password. A staff member changing their own gives the current one; the
-    operator (``actor`` None) resets any."""
+    operator (``actor`` None) resets any. Every session of that person ends (the view keeps
+    the one of whoever changed their own)."""
     require_transaction(db.session)
     if actor is not None:
         if actor.id != user.id:
@@ -163,5 +169,28 @@ def change_password(user: User, new: str, *, actor: User | None,
             raise AccountError(_("Le mot de passe actuel est incorrect."), "current")
     if problems := password_problems(new, user.email):
         raise AccountError(" ".join(problems), "new")
+    if user.check_password(new):
+        raise AccountError(_("Choisissez un mot de passe différent de l'actuel."), "new")
     user.set_password(new)
+    user.must_change_password = False
+    sessions.revoke_all(user)
     audit.record("user.password", user, user=actor, via="cli" if actor is None else "web")
+
+
+def reset_password(user: User, new: str) -> None:
+    """A new password chosen through a reset link (the link proved the mailbox; the view
+    checked it); every session of that person ends."""
+    require_transaction(db.session)
+    if problems := password_problems(new, user.email):
+        raise AccountError(" ".join(problems), "new")
+    user.set_password(new)
+    user.must_change_password = False
+    sessions.revoke_all(user)
+    audit.record("user.password_reset", user, user=user, via="mail")
+
+
+def log_out(user: User) -> None:
+    """Logging out ends every session of that person, a copied cookie included."""
+    require_transaction(db.session)
+    sessions.revoke_all(user)
+    audit.record("logout", user, user=user)

@@ -115,6 +115,21 @@ def set_password(email: str) -> None:
     click.echo(f"Mot de passe de {user.email} modifié.")
 
 
+@users_cli.command("totp-reset")
+@click.argument("email")
+@with_appcontext
+def totp_reset(email: str) -> None:
+    """Retire la double authentification d'un compte (téléphone et codes de secours perdus)."""
+    from app.accounts import second_factor
+
+    user = _user(email)
+    with transaction():
+        second_factor.reset(user, actor=None)
+    click.echo(f"Double authentification de {user.email} retirée ; ses sessions sont closes. "
+               "Un nouvel enrôlement lui sera demandé à la prochaine connexion si son rôle "
+               "l'exige.")
+
+
 @users_cli.command("list")
 @with_appcontext
 def list_users() -> None:

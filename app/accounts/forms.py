@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.models import SITE_ROLES
@@ -15,6 +15,24 @@ ROLE_CHOICES = [SelectChoice(value, label) for value, label in SITE_ROLES.items(
 class LoginForm(FlaskForm):
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code de vérification"), validators=[
+        DataRequired(_l("Saisissez le code.")), Length(max=20)],
+        description=_l("Les 6 chiffres affichés par votre application d'authentification, "
+                       "ou l'un de vos codes de secours."))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[
+        DataRequired(_l("Indiquez une adresse e-mail.")), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    new = PasswordField(_l("Nouveau mot de passe"), validators=[DataRequired()])
+    confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(), EqualTo("new", _l("Les deux mots de passe ne sont pas identiques."))])
 
 
 class NewUserForm(FlaskForm):

@@ -13,8 +13,9 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
+from app.accounts.passwords import verify_password
 from app.extensions import Model, db
 from app.timeutil import utcnow
 
@@ -37,6 +38,8 @@ CAPABILITY_LABELS: dict[str, str] = {
     "treasury": "tenir la trésorerie",
 }
 ADMIN_LABEL = "Administrateur de l'installation"
+#: Roles whose holders must use a second factor (TOTP): they reach money or people.
+SECOND_FACTOR_ROLES = frozenset({"treasurer", "site_admin"})
 
 
 class User(UserMixin, Model):
@@ -51,6 +54,16 @@ class User(UserMixin, Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Every session carries the version it was opened under; bumping it (logout, password
+    #: change, 2FA reset, deactivation) ends every session of this person at once.
+    session_version: Mapped[int] = mapped_column(default=0)
+    #: Set for a generated password (``estrade init``): every staff page asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: TOTP (RFC 6238) secret, base32, once enrolment is confirmed; None: no second factor.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    #: The last time step a code was accepted for: a code is never accepted twice.
+    totp_last_step: Mapped[int | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id",
@@ -60,7 +73,16 @@ class User(UserMixin, Model):
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    @property
+    def has_second_factor(self) -> bool:
+        return bool(self.totp_secret)
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Installation admins, treasurers and site admins must enrol TOTP (security.md)."""
+        return self.is_admin or any(m.role in SECOND_FACTOR_ROLES for m in self.memberships)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -121,3 +143,15 @@ def members_of(site_id: int, role: str | None = None) -> list[User]:
     if role is not None:
         query = query.where(Membership.role == role)
     return list(db.session.scalars(query.distinct().order_by(User.email)))
+
+
+class RecoveryCode(Model):
+    """A single-use code that stands in for a TOTP code (a lost phone); only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 12
 _COMMON = {
@@ -28,3 +31,18 @@ def generate_password() -> str:
     """A readable random password: four groups, about 95 bits of entropy."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check ``password`` against ``password_hash``; with None (no such account) the same
+    scrypt work is done against a dummy hash, so the answer's timing says nothing about
+    which e-mail addresses have an account."""
+    if password_hash is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return check_password_hash(password_hash, password)

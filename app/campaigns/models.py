@@ -58,6 +58,10 @@ class Election(Model):
     kind: Mapped[str] = mapped_column(String(32))
     round1: Mapped[date]
     round2: Mapped[date | None]
+    #: WEB-1: the zone the rounds' days are in (overseas elections) and when the polls
+    #: close ("20:00" when empty); read by the editor's electoral silence.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    polls_close: Mapped[str | None] = mapped_column(String(5))
     scope: Mapped[str] = mapped_column(String(20), default="generale", server_default="generale")
     territory: Mapped[str] = mapped_column(String(100), default="", server_default="")
 

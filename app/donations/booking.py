@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from sqlalchemy import select
 from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
 from app.dbutil import require_transaction
+from app.donations import consent
 from app.donations.models import Donation, RefundRequest
 from app.donations.stripe.shapes import (
     balance_transaction_of,
@@ -165,6 +166,8 @@ def book_payment(donation: Donation, charge: dict[str, Any], *,
     if outcome.duplicate:
         return BookingResult(entry_id, duplicate=True, fee_entry_id=fee_id)
     _settle(donation, amount, entry_id, pi_id, checkout_session_id)
+    if donation.newsletter and donation.first_entry_id == entry_id:
+        record_newsletter_consent(donation)
     request_id = None
     if outcome.flagged_cents > 0:
         request_id = propose_refund(entry_id, charge_id, outcome.flagged_cents)
@@ -173,6 +176,21 @@ def book_payment(donation: Donation, charge: dict[str, Any], *,
     key = mail.queue_confirmation(donation, entry_id, charge_id)
     return BookingResult(entry_id, flagged_cents=outcome.flagged_cents,
                          refund_request_id=request_id, fee_entry_id=fee_id, mail_key=key)
+
+
+def record_newsletter_consent(donation: Donation) -> None:
+    """GDPR-1: the opt-in ticked on /don becomes a consent record once the gift is paid (an
+    abandoned form is no donor and gets no news), with the time it was ticked and the
+    version of the wording shown then."""
+    ticked = donation.attestations.get("newsletter") if donation.attestations else None
+    try:
+        at = datetime.fromisoformat(ticked).astimezone(UTC).replace(tzinfo=None) if ticked \
+            else donation.created_at
+    except (TypeError, ValueError):
+        at = donation.created_at
+    consent.record(donation.site_id, donation.email, consent.GIVEN, at=at,
+                   version=donation.attestations.get("newsletter_text_version") or None,
+                   source=f"formulaire /don, don {donation.id}")
 
 
 def _settle(donation: Donation, amount: int, entry_id: int, pi_id: str | None,

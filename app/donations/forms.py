@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Regex
 
 from app.core.finance.identity import Identity
 from app.core.finance.money import MoneyError, parse_amount
+from app.donations.consent import NEWSLETTER_TEXT
 from app.forms import LazyText, identity_fields, identity_of, lazy_text
 
 OTHER = "autre"
@@ -51,9 +52,7 @@ class DonationForm(FlaskForm):
     atteste_plafond = BooleanField(_l(
         "Je certifie que le total de mes dons à l'ensemble des candidats à cette élection "
         "n'excède pas 4 600 €, tous moyens de paiement confondus."))
-    newsletter = BooleanField(_l(
-        "J'accepte de recevoir des nouvelles de la campagne par e-mail (facultatif, "
-        "désinscription à tout moment)."))
+    newsletter = BooleanField(_l(NEWSLETTER_TEXT))  # GDPR-1: its version is kept with it
     confirme_personnel = BooleanField(_l(
         "Je confirme donner à titre personnel, avec mes propres fonds, et non au nom d'une "
         "entreprise, d'une association ou d'une autre personne morale."))

@@ -4,19 +4,23 @@ in the very transaction that books the gift and sent after commit."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+from flask import current_app, has_request_context, request
 from jinja2 import Environment
 from sqlalchemy import select
 
 from app.campaigns.mentions import legal_text, mentions_for
-from app.campaigns.models import Campaign
+from app.campaigns.models import Campaign, Site
 from app.core.finance.identity import Identity
 from app.core.finance.money import format_cents
 from app.core.finance.periods import format_date
+from app.core.publishing.pages import ContentError
+from app.core.publishing.site_config import load_site_config
 from app.donations.models import Donation
 from app.extensions import db
 from app.ledger.models import LedgerEntry
-from app.mail import OutgoingMail, queue
+from app.mail import OutgoingMail, queue, unsubscribe_token
 
 log = logging.getLogger(__name__)
 DEMO_LABEL = "Mode démonstration — aucun paiement réel"
@@ -109,6 +113,27 @@ def compose(donation: Donation, entry: LedgerEntry, *, demo: bool = False,
     return subject, "\n".join(lines).strip() + "\n", html
 
 
+def public_base(site: Site) -> str:
+    """The site's public address for links in mail: ``base_url`` of its site.toml, else its
+    first declared host name (https), else the address of the current request."""
+    try:
+        config = load_site_config(Path(current_app.config["ESTRADE_CONTENT_DIR"])
+                                  / site.content_dir / "site.toml")
+        if config.base_url:
+            return config.base_url.rstrip("/")
+    except (OSError, ContentError):
+        pass
+    if site.host_names:
+        scheme = request.scheme if has_request_context() else "https"
+        return f"{scheme}://{site.host_names[0]}"
+    return request.host_url.rstrip("/") if has_request_context() else ""
+
+
+def unsubscribe_url(site: Site, email: str) -> str:
+    """The link of every mail to a donor (GDPR-2): /desinscription/<token> on the site."""
+    return f"{public_base(site)}/desinscription/{unsubscribe_token(site.id, email)}"
+
+
 def queue_confirmation(donation: Donation, entry_id: int, charge_id: str) -> str:
     """Queue the confirmation of one payment in the current transaction (once per charge)."""
     key = confirmation_key(charge_id)
@@ -118,4 +143,5 @@ def queue_confirmation(donation: Donation, entry_id: int, charge_id: str) -> str
     assert entry is not None
     subject, text, html = compose(donation, entry,
                                   demo=donation.demo or charge_id.startswith("ch_demo_"))
-    return queue(key, donation.email, subject, text, html)
+    return queue(key, donation.email, subject, text, html, site_id=donation.site_id,
+                 unsubscribe_url=unsubscribe_url(donation.site, donation.email))

@@ -63,6 +63,8 @@ class Donation(Model):
     expires_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     first_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    #: Pseudonymised (never paid): by ``estrade donors erase`` or the retention job.
+    erased_at: Mapped[datetime | None]
 
     site = relationship("Site")
     campaign = relationship("Campaign")

@@ -16,6 +16,7 @@ from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import MoneyError, format_cents
 from app.dbutil import transaction
 from app.donations.booking import subscription_end_timestamp
+from app.donations.consent import text_version
 from app.donations.forms import DonationForm
 from app.donations.limits import per_address, per_identity
 from app.donations.models import Donation
@@ -36,6 +37,12 @@ def demo() -> bool:
     """Demonstration payments for this visitor: enabled, no Stripe key, and a visitor on this
     machine (never on a public host name)."""
     return demo_for(current_app.config, request.host)
+
+
+def newsletter_offered() -> bool:
+    """Whether the campaign sends news by e-mail (ESTRADE_NEWSLETTER): the form then offers
+    the opt-in box, and the privacy notice names the purpose."""
+    return bool(current_app.config.get("ESTRADE_NEWSLETTER", True))
 
 
 def payments_available() -> bool:
@@ -102,7 +109,8 @@ def _form_page(form: DonationForm, *, status: int = 200, refusal: str = "",
         identity_fields=IDENTITY_FIELDS,
         tax=_tax_applies(campaign),
         tax_percent=TAX_REDUCTION_PERCENT, party=campaign is not None and campaign.mode == "parti",
-        demo=demo())
+        demo=demo(), newsletter=newsletter_offered(),
+        abandoned_days=current_app.config["ESTRADE_RETENTION_ABANDONED_DAYS"])
     return _respond(gettext("Faire un don"), "/don", content, status=status,
                     description=gettext("Soutenez la campagne par un don en ligne sécurisé."))
 
@@ -161,11 +169,15 @@ def donate() -> Any:
                              natural_person=True, attests_eligibility=True)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     attestations = {name: now for name in form.ATTESTATIONS if getattr(form, name).data}
+    newsletter = newsletter_offered() and bool(form.newsletter.data)
+    if newsletter:  # GDPR-1: when and which wording, recorded as a consent once paid
+        attestations["newsletter"] = now
+        attestations["newsletter_text_version"] = text_version()
     with transaction():
         reservation = reserve(site, DonationRequest(
             identity=identity, amount_cents=amount, monthly=form.frequence.data == "mensuel",
             email=form.email.data.strip(), source=form.source.data or None,
-            newsletter=bool(form.newsletter.data), attestations=attestations,
+            newsletter=newsletter, attestations=attestations,
             client_ip=request.remote_addr))
         if reservation.donation is not None and demo():
             reservation.donation.demo = True

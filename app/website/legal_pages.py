@@ -37,6 +37,32 @@ class CampaignInfo:
     prefecture: str = ""
 
 
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """What the privacy notice states about the installation's processing, read from its
+    settings (so the notice says what the app does: GDPR-2, GDPR-3)."""
+
+    newsletter: bool = True  # ESTRADE_NEWSLETTER
+    abandoned_days: int = 60  # ESTRADE_RETENTION_ABANDONED_DAYS
+    ip_days: int = 60  # ESTRADE_RETENTION_IP_DAYS
+    mail_days: int = 60  # ESTRADE_RETENTION_MAIL_DAYS
+
+
+def privacy_facts(config: Any) -> PrivacyFacts:
+    return PrivacyFacts(newsletter=bool(config.get("ESTRADE_NEWSLETTER", True)),
+                        abandoned_days=int(config["ESTRADE_RETENTION_ABANDONED_DAYS"]),
+                        ip_days=int(config["ESTRADE_RETENTION_IP_DAYS"]),
+                        mail_days=int(config["ESTRADE_RETENTION_MAIL_DAYS"]))
+
+
+def duration(days: int) -> str:
+    """« 60 jours (2 mois) », in French."""
+    text = "1 jour" if days == 1 else f"{days} jours"
+    if days >= 30 and days % 30 == 0:
+        text += f" ({days // 30} mois)"
+    return text
+
+
 def campaign_info(campaign: Any) -> CampaignInfo:
     if campaign is None:
         return CampaignInfo()
@@ -80,5 +106,7 @@ def legal_notice_html(config: SiteConfig, info: CampaignInfo, site_url: str) -> 
         **_context(config, info, site_url)))
 
 
-def privacy_html(config: SiteConfig, info: CampaignInfo, site_url: str) -> Markup:
-    return Markup(_env().get_template("privacy.html").render(**_context(config, info, site_url)))
+def privacy_html(config: SiteConfig, info: CampaignInfo, site_url: str,
+                 facts: PrivacyFacts | None = None) -> Markup:
+    return Markup(_env().get_template("privacy.html").render(
+        **_context(config, info, site_url), facts=facts or PrivacyFacts(), duration=duration))

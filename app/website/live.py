@@ -28,7 +28,7 @@ from markupsafe import Markup
 from app.campaigns.mentions import mentions_for
 from app.campaigns.models import Site
 from app.website.images import ImageStore
-from app.website.legal_pages import campaign_info, legal_block_html
+from app.website.legal_pages import campaign_info, legal_block_html, privacy_facts
 from app.website.render import RenderOptions, SiteRenderer
 from app.website.repository import SiteContent, site_content
 from app.website.themes import ThemeState, ThemeVersions
@@ -54,7 +54,7 @@ def make_renderer(site: Site, options: RenderOptions, theme: str | None = None,
                         theme_name=theme or site.theme, legal_html=legal_block(site),
                         campaign=campaign_info(site.campaign), options=options,
                         images=ImageStore(content.root / "media", cache),
-                        theme_files=theme_files)
+                        theme_files=theme_files, privacy=privacy_facts(config))
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class LiveRenderers:
         image_cache = Path(current_app.instance_path) / "cache" / "images" / site.slug
         # LegalMentions and CampaignInfo are frozen data classes: compared by value, cheaply.
         version = (themes_dir, site.theme, theme_files, mentions_for(site.campaign),
-                   campaign_info(site.campaign), str(image_cache))
+                   campaign_info(site.campaign), str(image_cache), privacy_facts(config))
         slot = (site.id, base_url)
         with self._lock:
             entry = self._entries.get(slot)

@@ -31,6 +31,7 @@ from app.website.images import ImageStore
 from app.website.legal_pages import (
     LEGAL_BLOCK_MARKER,
     CampaignInfo,
+    PrivacyFacts,
     legal_notice_html,
     privacy_html,
 )
@@ -112,6 +113,8 @@ class SiteRenderer:
     #: The theme's state when the caller already took it (the live site re-takes it at most
     #: once every ESTRADE_CONTENT_RECHECK_SECONDS); None: taken on first use.
     theme_files: ThemeState | None = None
+    #: What the privacy notice says about retention and purposes (the settings').
+    privacy: PrivacyFacts = field(default_factory=PrivacyFacts)
 
     def __post_init__(self) -> None:
         self.theme = load_theme(self.themes_dir, self.theme_name)
@@ -152,7 +155,8 @@ class SiteRenderer:
         build only (it stats every media file)."""
         return self._hash(json.dumps(
             [self.fingerprint, self.content.config.raw, self.settings, self.menu,
-             str(self.legal_html), self.campaign.__dict__, self.options.__dict__,
+             str(self.legal_html), self.campaign.__dict__, self.privacy.__dict__,
+             self.options.__dict__,
              self._media_signature()], sort_keys=True, default=str))
 
     def _media_signature(self) -> list[tuple[str, int, int]]:
@@ -292,7 +296,7 @@ class SiteRenderer:
     def render_privacy(self) -> Output:
         page = _auto_page(PRIVACY_SLUG, "Politique de confidentialité",
                           "Les données personnelles traitées par la campagne et vos droits.")
-        html = privacy_html(self.content.config, self.campaign, self.url("/"))
+        html = privacy_html(self.content.config, self.campaign, self.url("/"), self.privacy)
         return self._html("page.html", page, f"/{PRIVACY_SLUG}/", content=html)
 
     def render_not_found(self) -> Output:

@@ -116,3 +116,11 @@ def site_content(root: Path, cache_dir: Path | None = None,
     with _lock:
         _cache[root] = (signature, content, now)
     return content
+
+
+def forget(root: Path) -> None:
+    """Read the folder again on the next call: the editor wrote a page and the live site must
+    show it at once, not after ESTRADE_CONTENT_RECHECK_SECONDS (the live renderers are keyed
+    by the content object, so a new one replaces them)."""
+    with _lock:
+        _cache.pop(root.resolve(), None)

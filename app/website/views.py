@@ -87,7 +87,7 @@ def _respond(output: Output, site_renderer: SiteRenderer, etag: str | None = Non
 
 
 #: Blueprints whose pages are the public site's: shown in the site's language.
-PUBLIC_BLUEPRINTS = ("website", "donations")
+PUBLIC_BLUEPRINTS = ("website", "donations", "privacy")
 
 
 @bp.before_app_request

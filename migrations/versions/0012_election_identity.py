@@ -1,7 +1,7 @@
 """election identity: kind, first-round date, scope and territory instead of a free-text name
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 01:00:00
 
 DON-2 (CE L52-8 al. 1) counts 4 600 € per donor "lors des mêmes élections": one general
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

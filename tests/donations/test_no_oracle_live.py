@@ -39,9 +39,9 @@ from app.extensions import db
 from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.mail import OutgoingMail
-from tests.factories import PASSWORD, create_user, tx
+from tests.factories import PASSWORD, create_user, totp_code, tx
 from tests.support.app import make_app
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, staff_login
 from tests.support.stripe_fixtures import StripeRecorder, sign_event
 from tests.support.stripe_shapes import checkout_session_object, create_paid_payment_intent
 
@@ -360,12 +360,7 @@ def _mail(donation_id: str) -> tuple[str, ...]:
 
 
 def _treasury_page(oracle: Oracle, email: str) -> str:
-    staff = requests.Session()
-    page = staff.get(oracle.url + "/admin/login", timeout=30).text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert token
-    staff.post(oracle.url + "/admin/login", timeout=30, data={
-        "email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    staff, _ = staff_login(oracle.url, email, PASSWORD, code=totp_code(email))
     answer = staff.get(oracle.url + "/admin/tresorerie/", timeout=30)
     assert answer.status_code == 200, answer.text[:500]
     return answer.text.replace("\u202f", " ").replace("\xa0", " ")

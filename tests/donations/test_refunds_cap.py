@@ -20,7 +20,8 @@ from app.ledger.gifts import GiftInput, record_gift
 from app.ledger.models import ComplianceFlag
 from app.ledger.totals import accepted_total
 from app.timeutil import utcnow
-from tests.factories import PASSWORD, create_user, new_donation, tx, who
+from tests.factories import create_user, new_donation, tx, who
+from tests.support.app import AuthActions
 from tests.support.stripe_fixtures import StripeRecorder
 from tests.support.stripe_shapes import charge_object
 from tests.support.webhooks import SignedEvent, completed, entries, fresh, pay, post
@@ -129,7 +130,7 @@ def test_the_treasurer_approves_a_refund_from_the_treasury_page(
         stripe_recorder: StripeRecorder, signed_event: SignedEvent) -> None:
     *_, flag, request = over_the_cap_by_two_tabs(wclient, stripe_gateway, signed_event)
     create_user("tresorier@example.org", "treasurer")
-    wclient.post("/admin/login", data={"email": "tresorier@example.org", "password": PASSWORD})
+    AuthActions(wclient).login("tresorier@example.org")
     page = wclient.get("/admin/tresorerie/").get_data(as_text=True)
     action = f"/admin/tresorerie/remboursements/{request.id}/approuver"
     assert f'action="{action}"' in page and "Approuver et rembourser 400,00" in page

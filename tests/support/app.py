@@ -14,7 +14,7 @@ from app import create_app
 from app.donations.stripe import GATEWAY_EXTENSION
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
@@ -59,11 +59,41 @@ def build_app(database_url: str, tmp_path: Path, gateway: StripeGateway | None =
 
 
 class AuthActions:
+    """Log in through the real forms: the password, then (for accounts with a second factor,
+    as :func:`tests.factories.create_user` enrols them) a current TOTP code."""
+
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def login(self, email: str = "admin@example.org", password: str = PASSWORD) -> Any:
-        return self._client.post("/admin/login", data={"email": email, "password": password})
+    def login(self, email: str = "admin@example.org", password: str = PASSWORD,
+              next: str | None = None) -> Any:
+        url = "/admin/login" + (f"?next={next}" if next is not None else "")  # as typed
+        response = self._client.post(url, data={"email": email, "password": password})
+        if response.status_code == 302 and response.headers["Location"].endswith(
+                "/admin/login/code"):
+            response = self._client.post("/admin/login/code", data={"code": totp_code(email)})
+        return response
 
     def logout(self) -> Any:
         return self._client.post("/admin/logout")
+
+
+class SeparateClient(FlaskClient):
+    """A test client whose requests never see another client's logged-in user. Every request
+    of a test runs in the test's one app context (Flask reuses a pushed one), where
+    Flask-Login keeps the user it loaded (``g._login_user``): with two clients, the second
+    would be served as the first. This client forgets it before each request."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g
+
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+def separate_client(application: Flask) -> FlaskClient:
+    application.test_client_class = SeparateClient
+    try:
+        return application.test_client()
+    finally:
+        application.test_client_class = None

@@ -14,7 +14,7 @@ from pathlib import Path
 #: Any other module (``app.extensions``, ``app.audit``…) is a package of its own.
 DOMAIN_PACKAGES = (
     "app.core.publishing", "app.core.finance", "app.accounts", "app.campaigns", "app.website",
-    "app.editor", "app.donations", "app.ledger", "app.treasury",
+    "app.editor", "app.donations", "app.ledger", "app.treasury", "app.privacy",
 )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ import yaml
 
 from app.core.publishing.sanitize import is_safe_media_path
 
-PAGE_KINDS = ("page", "actualite", "programme")
+PAGE_KINDS = ("page", "actualite", "programme", "resultats")
 PAGE_STATUSES = ("published", "draft")
 
 
