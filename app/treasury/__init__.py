@@ -1,5 +1,6 @@
-"""The treasurer's workspace: figures and alerts, offline gifts, donor list downloads
-(refund approval is still ``estrade refunds approve``)."""
+"""The treasurer's workspace: figures and alerts, offline gifts, the donor register, streamed
+downloads, the campaign account and the accountant's package (refund approval is also
+``estrade refunds approve``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.treasury import downloads  # noqa: F401  (routes on the blueprint)
     from app.treasury.views import bp
 
     app.register_blueprint(bp)

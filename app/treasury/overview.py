@@ -12,8 +12,8 @@ from app.core.finance.chain import signed_amount
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.extensions import db
+from app.ledger.donor_list import donor_money
 from app.ledger.donors import duplicates_for
-from app.ledger.exporter import donor_money
 from app.ledger.facts import campaign_cap
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.totals import campaign_cash_total, money_to_refund

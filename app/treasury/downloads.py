@@ -1,0 +1,71 @@
+"""The treasurer's downloads, streamed: the donor list (CSV with a BOM, TSV for Fin'Pol,
+XLSX), the same files as ``estrade donations export``. Text formats go out chunk by chunk as
+the ledger is read; XLSX is written by openpyxl's write-only mode to a temporary file that is
+sent in blocks, then removed (nothing is held in memory: bench/export_bench.py)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
+
+from flask import Response, abort, stream_with_context
+
+from app.accounts.decorators import site_required
+from app.campaigns.models import Campaign
+from app.extensions import db
+from app.ledger.donor_list import text_chunks
+from app.ledger.exporter import write_donors
+from app.timeutil import utcnow
+from app.treasury.views import _campaign_site, bp
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+BLOCK = 64 * 1024
+
+
+def own_campaign(campaign_id: int) -> Campaign:
+    """The campaign of the URL (its site's membership is checked by ``site_required``)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def attachment(name: str, fmt: str, body: Any) -> Response:
+    return Response(body, mimetype=MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",  # donor data (GDPR art. 9): never kept by a cache
+        "X-Content-Type-Options": "nosniff"})
+
+
+def spooled(write: Callable[[BinaryIO], Any]) -> Iterator[bytes]:
+    """Run ``write`` into an unnamed temporary file, then yield it block by block."""
+    with tempfile.TemporaryFile() as handle:
+        write(handle)
+        handle.seek(0)
+        while block := handle.read(BLOCK):
+            yield block
+
+
+def file_name(campaign: Campaign, stem: str, fmt: str) -> str:
+    return f"{stem}-{campaign.site.slug}-{utcnow():%Y-%m-%d}.{fmt}"
+
+
+@bp.route("/<int:campaign_id>/donateurs.<fmt>")
+@site_required("treasury", _campaign_site)
+def export(campaign_id: int, fmt: str) -> Any:
+    """The donor list of REP-1 (REP-2 for the TSV) as a streamed download."""
+    campaign = own_campaign(campaign_id)
+    if fmt not in ("csv", "tsv", "xlsx"):
+        abort(404)
+    if fmt == "xlsx":
+        body = spooled(lambda handle: write_donors(campaign, fmt, handle))
+    else:
+        body = text_chunks(campaign, fmt)
+    return attachment(file_name(campaign, "donateurs", fmt), fmt, stream_with_context(body))
