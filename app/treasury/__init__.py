@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.treasury import downloads  # noqa: F401  (routes on the blueprint)
+    from app.treasury import donor_views, downloads  # noqa: F401  (routes on the blueprint)
     from app.treasury.views import bp
 
     app.register_blueprint(bp)
