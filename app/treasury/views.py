@@ -16,6 +16,7 @@ from app.accounts.decorators import site_required
 from app.campaigns.models import Campaign
 from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import format_cents
+from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.dbutil import transaction
 from app.donations.refunds import RefundApprovalError, approve, list_requests, refund_site_id
 from app.extensions import db
@@ -24,6 +25,7 @@ from app.ledger.anchor import build_anchor
 from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
 from app.ledger.verify import verify_campaign
 from app.timeutil import utcnow
+from app.treasury.chart import chart
 from app.treasury.forms import OfflineGiftForm
 from app.treasury.overview import overview
 
@@ -53,7 +55,7 @@ def dashboard() -> Any:
     refunds = [r for r in list_requests() if r.site_slug in slugs
                and r.status not in ("executed", "cancelled")]
     return render_template("treasury/dashboard.html", views=views, refunds=refunds,
-                           money=format_cents)
+                           money=format_cents, chart=chart, methods=PAYMENT_METHODS)
 
 
 def _campaign_choices() -> list[SelectChoice]:
