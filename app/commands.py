@@ -8,7 +8,8 @@ from flask import Flask
 
 # Each package that has commands exposes ``register(cli: click.Group)`` in its ``cli`` module.
 COMMAND_MODULES = ("app.accounts.cli", "app.campaigns.cli", "app.website.cli",
-                   "app.ledger.cli", "app.donations.cli", "app.serve", "app.backup")
+                   "app.ledger.cli", "app.donations.cli", "app.treasury.cli", "app.serve",
+                   "app.backup")
 
 
 def register_commands(app: Flask) -> None:

@@ -69,3 +69,55 @@ def export(campaign_id: int, fmt: str) -> Any:
     else:
         body = text_chunks(campaign, fmt)
     return attachment(file_name(campaign, "donateurs", fmt), fmt, stream_with_context(body))
+
+
+@bp.route("/<int:campaign_id>/compte/")
+@site_required("treasury", _campaign_site)
+def account(campaign_id: int) -> Any:
+    """REP-4: the campaign account on screen, its downloads, and REP-5's surplus list."""
+    from flask import render_template
+
+    from app.core.finance.money import format_cents
+    from app.treasury.account import campaign_account, surplus_list
+
+    campaign = own_campaign(campaign_id)
+    figures = campaign_account(campaign)
+    return render_template("treasury/account.html", campaign=campaign, account=figures,
+                           surplus=surplus_list(campaign, figures), money=format_cents)
+
+
+@bp.route("/<int:campaign_id>/compte.<fmt>")
+@site_required("treasury", _campaign_site)
+def account_file(campaign_id: int, fmt: str) -> Any:
+    from app.treasury.account import campaign_account
+    from app.treasury.account_files import write_account_pdf, write_account_xlsx
+
+    campaign = own_campaign(campaign_id)
+    writers = {"xlsx": write_account_xlsx, "pdf": write_account_pdf}
+    if fmt not in writers:
+        abort(404)
+    figures = campaign_account(campaign)
+    body = spooled(lambda handle: writers[fmt](figures, handle))
+    return attachment(file_name(campaign, "compte-de-campagne", fmt), fmt,
+                      stream_with_context(body))
+
+
+@bp.route("/<int:campaign_id>/dossier-expert-comptable.zip")
+@site_required("treasury", _campaign_site)
+def package(campaign_id: int) -> Any:
+    """ACC-3: everything the expert-comptable needs, in one zip; refused on an altered
+    ledger (as the anchor is)."""
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+
+    from app.ledger.verify import verify_campaign
+    from app.treasury.account_files import write_package
+
+    campaign = own_campaign(campaign_id)
+    if verify_campaign(campaign).problem is not None:
+        flash(_("Registre altéré : aucun dossier n'est délivré tant que l'anomalie signalée "
+                "n'est pas expliquée."), "error")
+        return redirect(url_for("treasury.dashboard"), 303)
+    body = spooled(lambda handle: write_package(campaign, handle))
+    return attachment(file_name(campaign, "dossier-expert-comptable", "zip"), "zip",
+                      stream_with_context(body))
