@@ -53,6 +53,19 @@ def spooled(write: Callable[[BinaryIO], Any]) -> Iterator[bytes]:
             yield block
 
 
+def lazily(start: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
+    """Start the body's generator only once the response is being sent."""
+    yield from start()
+
+
+def fresh(campaign_id: int) -> Campaign:
+    """The campaign, read again where a streamed body runs: by then the view has returned and
+    its session may be gone, so no object of the view's is used there."""
+    campaign = db.session.get(Campaign, campaign_id)
+    assert campaign is not None
+    return campaign
+
+
 def file_name(campaign: Campaign, stem: str, fmt: str) -> str:
     return f"{stem}-{campaign.site.slug}-{utcnow():%Y-%m-%d}.{fmt}"
 
@@ -65,9 +78,9 @@ def export(campaign_id: int, fmt: str) -> Any:
     if fmt not in ("csv", "tsv", "xlsx"):
         abort(404)
     if fmt == "xlsx":
-        body = spooled(lambda handle: write_donors(campaign, fmt, handle))
+        body = spooled(lambda handle: write_donors(fresh(campaign_id), fmt, handle))
     else:
-        body = text_chunks(campaign, fmt)
+        body = lazily(lambda: text_chunks(fresh(campaign_id), fmt))
     return attachment(file_name(campaign, "donateurs", fmt), fmt, stream_with_context(body))
 
 
@@ -96,8 +109,7 @@ def account_file(campaign_id: int, fmt: str) -> Any:
     writers = {"xlsx": write_account_xlsx, "pdf": write_account_pdf}
     if fmt not in writers:
         abort(404)
-    figures = campaign_account(campaign)
-    body = spooled(lambda handle: writers[fmt](figures, handle))
+    body = spooled(lambda handle: writers[fmt](campaign_account(fresh(campaign_id)), handle))
     return attachment(file_name(campaign, "compte-de-campagne", fmt), fmt,
                       stream_with_context(body))
 
@@ -118,6 +130,6 @@ def package(campaign_id: int) -> Any:
         flash(_("Registre altéré : aucun dossier n'est délivré tant que l'anomalie signalée "
                 "n'est pas expliquée."), "error")
         return redirect(url_for("treasury.dashboard"), 303)
-    body = spooled(lambda handle: write_package(campaign, handle))
+    body = spooled(lambda handle: write_package(fresh(campaign_id), handle))
     return attachment(file_name(campaign, "dossier-expert-comptable", "zip"), "zip",
                       stream_with_context(body))
