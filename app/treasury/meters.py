@@ -132,6 +132,14 @@ class Meter:
         return self.value_cents * 100 // self.limit_cents if self.limit_cents else 0
 
     @property
+    def low_cents(self) -> int:  # HTML <meter>: low and high may not pass max
+        return min(self.limit_cents, self.limit_cents * self.warn_percent // 100)
+
+    @property
+    def high_cents(self) -> int:
+        return min(self.limit_cents, self.limit_cents * self.danger_percent // 100)
+
+    @property
     def level(self) -> str:
         if self.percent >= self.danger_percent:
             return "danger"
