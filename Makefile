@@ -8,7 +8,7 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view clean
+.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view bench-export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,12 @@ bench-build: $(VENV)/.installed-test translations
 bench-page-view: $(VENV)/.installed-test translations
 	$(BIN)/python bench/page_view.py
 
+## make bench-export: the donor list of 100,000 donations as CSV, TSV and XLSX (time, memory)
+bench-export: $(VENV)/.installed-test translations
+	$(BIN)/python bench/export_bench.py
+
 ## make bench: every benchmark (none of them runs in `make test`)
-bench: bench-build bench-page-view
+bench: bench-build bench-page-view bench-export
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -9,7 +9,7 @@ from flask import Flask
 # Each package that has commands exposes ``register(cli: click.Group)`` in its ``cli`` module.
 COMMAND_MODULES = ("app.accounts.cli", "app.campaigns.cli", "app.website.cli",
                    "app.ledger.cli", "app.donations.cli", "app.privacy.cli", "app.editor.cli",
-                   "app.treasury.cli", "app.serve",
+                   "app.treasury.cli", "app.treasury.account_cli", "app.serve",
                    "app.backup")
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -18,25 +16,20 @@ from app.accounts.decorators import site_required
 from app.campaigns.models import Campaign
 from app.core.finance.identity import IDENTITY_FIELDS
 from app.core.finance.money import format_cents
+from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.dbutil import transaction
 from app.donations.refunds import RefundApprovalError, approve, list_requests, refund_site_id
 from app.extensions import db
 from app.forms import identity_of
 from app.ledger.anchor import build_anchor
-from app.ledger.exporter import export_donors
 from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
 from app.ledger.verify import verify_campaign
 from app.timeutil import utcnow
+from app.treasury.chart import chart
 from app.treasury.forms import OfflineGiftForm
 from app.treasury.overview import overview
 
 bp = Blueprint("treasury", __name__, url_prefix="/admin/tresorerie", template_folder="templates")
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
 
 def _my_campaigns() -> list[Campaign]:
     """The campaigns of the sites this person keeps the treasury of: never another's."""
@@ -62,7 +55,7 @@ def dashboard() -> Any:
     refunds = [r for r in list_requests() if r.site_slug in slugs
                and r.status not in ("executed", "cancelled")]
     return render_template("treasury/dashboard.html", views=views, refunds=refunds,
-                           money=format_cents)
+                           money=format_cents, chart=chart, methods=PAYMENT_METHODS)
 
 
 def _campaign_choices() -> list[SelectChoice]:
@@ -113,22 +106,6 @@ def record() -> Any:
     status = 422 if request.method == "POST" else 200
     return render_template("treasury/record.html", form=form, decision=decision,
                            identity_fields=IDENTITY_FIELDS), status
-
-
-@bp.route("/<int:campaign_id>/donateurs.<fmt>")
-@site_required("treasury", _campaign_site)
-def export(campaign_id: int, fmt: str) -> Any:
-    """The donor list of REP-1 as a download (the same file as ``donations export``)."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or fmt not in EXPORT_TYPES:
-        abort(404)
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"donateurs.{fmt}"
-        export_donors(campaign, fmt, out)
-        data = out.read_bytes()
-    name = f"donateurs-{campaign.site.slug}-{utcnow():%Y-%m-%d}.{fmt}"
-    return Response(data, mimetype=EXPORT_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/<int:campaign_id>/ancre.json")
