@@ -146,8 +146,9 @@ def form_fields(form: Any, current: pagefile.Fields | None) -> pagefile.Fields:
                                menu_order=menu_order)
 
 
-def posted_text(page: EditorPage, site: Site) -> tuple[str, list[str]]:
-    """The file text the editing screen posted, and what is wrong with it (French)."""
+def posted_text(page: EditorPage, site: Site, check: bool = True) -> tuple[str, list[str]]:
+    """The file text the editing screen posted, and what is wrong with it (French; the
+    address is checked against the site's other pages only with ``check``)."""
     root = actions.pages_root(site)
     previous = page.head.text if page.head else ""
     parsed, _problem = pagefile.read(page.path, previous, root) if previous else (None, "")
@@ -161,7 +162,7 @@ def posted_text(page: EditorPage, site: Site) -> tuple[str, list[str]]:
     page_now, problem = pagefile.read(page.path, text, root)
     if page_now is None:
         problems.append(problem)
-    else:
+    elif check:
         taken = {r.slug: r.path for r in page_rows(site, list(db.session.scalars(
             select(EditorPage).where(EditorPage.site_id == site.id, EditorPage.id != page.id))))}
         address = pagefile.address_problem(page_now.slug, taken, page.path)
@@ -236,7 +237,7 @@ def preview(page_id: int) -> Any:
     posted text (POST, while typing) or the newest revision (GET)."""
     page, site = get_page(page_id)
     if request.method == "POST":
-        text, _problems = posted_text(page, site)
+        text, _problems = posted_text(page, site, check=False)
     else:
         text = page.head.text if page.head else ""
     parsed, problem = pagefile.read(page.path, text, actions.pages_root(site))

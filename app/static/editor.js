@@ -13,7 +13,7 @@ const specs = Object.fromEntries(data.blocks.map((b) => [b.name, b]))
 const csrf = form.querySelector('input[name=csrf_token]').value
 const storageKey = `estrade:page:${form.dataset.page}`
 const AUTOSAVE_MS = 4000
-const PREVIEW_MS = 250
+const PREVIEW_MS = 150
 
 let editor = null
 let dirty = false // changed since the last successful save
