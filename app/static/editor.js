@@ -49,9 +49,25 @@ function changed () {
   previewTimer = setTimeout(refreshPreview, PREVIEW_MS)
 }
 
-function refreshPreview () {
+// The preview's HTML is the site's own page (app/editor/views.py: preview); its body replaces
+// the frame's, so the theme's files are not fetched again and the scroll position stays.
+let previewRequest = 0
+async function refreshPreview () {
   syncBody()
-  if (form.requestSubmit) form.requestSubmit(previewButton)
+  const frame = document.getElementById('preview')
+  const mine = ++previewRequest
+  try {
+    const response = await fetch(previewButton.formAction, { method: 'POST', body: new FormData(form), headers: { 'X-CSRFToken': csrf } })
+    const html = await response.text()
+    if (mine !== previewRequest) return // a newer keystroke already asked
+    const doc = frame.contentDocument
+    if (!response.ok || !doc || !doc.body) throw new Error('reload')
+    const fresh = new DOMParser().parseFromString(html, 'text/html')
+    doc.title = fresh.title
+    doc.body.replaceWith(doc.adoptNode(fresh.body))
+  } catch (e) {
+    if (form.requestSubmit) form.requestSubmit(previewButton)
+  }
 }
 
 function setBase (id) {
