@@ -32,7 +32,7 @@ from app.accounts.decorators import site_required
 from app.campaigns.models import Site
 from app.core.publishing.block_specs import BLOCK_SPECS
 from app.dbutil import transaction
-from app.editor import actions, blockforms, pagefile
+from app.editor import actions, blockforms, pagefile, presence
 from app.editor.listing import PageRow, page_rows
 from app.editor.models import EditorPage
 from app.extensions import db
@@ -182,6 +182,7 @@ def edit(page_id: int) -> Any:
     page, site = get_page(page_id)
     with transaction():
         actions.sync_page(site, page)
+    presence.here(page.id, current_user)
     head = page.head
     text = head.text if head else ""
     root = actions.pages_root(site)
@@ -195,6 +196,7 @@ def edit(page_id: int) -> Any:
         "editor/edit.html", page=page, site=site, fields=fields, body=body, text=text,
         problem=problem, hold=hold, head=head, blocks_json=json.dumps(blocks, ensure_ascii=False),
         kinds=pagefile.KINDS, status=page_rows(site, [page])[0].status_label,
+        others=presence.others(page.id, current_user),
         public_url=f"/{fields.slug}/" if fields.slug else "/")
 
 
@@ -291,3 +293,12 @@ def block_values() -> Any:
     """The values of a block's text, to fill its form (« Modifier »)."""
     data = request.get_json(silent=True) or {}
     return jsonify(blockforms.read_block(str(data.get("raw", ""))))
+
+
+@bp.route("/<int:page_id>/presence", methods=["POST"])
+@site_required("content", page_site)
+def ping(page_id: int) -> Any:
+    """The editing screen is still open; answers who else has the page open."""
+    page, _site = get_page(page_id)
+    presence.here(page.id, current_user)
+    return jsonify(others=presence.others(page.id, current_user))

@@ -154,6 +154,15 @@ function offerRestore () {
   form.prepend(box)
 }
 
+async function ping () {
+  const box = document.getElementById('presence')
+  try {
+    const response = await fetch(box.dataset.url, { method: 'POST', headers: { Accept: 'application/json', 'X-CSRFToken': csrf } })
+    const answer = await response.json()
+    box.textContent = answer.others.length ? `Également ouverte en ce moment par : ${answer.others.join(', ')}` : ''
+  } catch (e) { /* offline: the autosave says so */ }
+}
+
 // ------------------------------------------------------------------ toolbar
 const TOOLS = [
   ['Titre 2', 'Ctrl+Alt+2', (c) => c.toggleHeading({ level: 2 }), ['heading', { level: 2 }]],
@@ -387,6 +396,7 @@ async function start () {
   form.addEventListener('submit', (event) => { if (event.submitter !== previewButton) { syncBody(); dirty = false; localStorage.removeItem(storageKey) } })
   window.addEventListener('beforeunload', (event) => { if (dirty) { event.preventDefault(); event.returnValue = '' } })
   setInterval(autosave, AUTOSAVE_MS)
+  setInterval(ping, 20000)
   let vendor
   try {
     vendor = await import('./vendor/estrade-editor.js')
