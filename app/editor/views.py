@@ -194,7 +194,9 @@ def edit(page_id: int) -> Any:
               "patterns": blockforms.patterns()}
     return render_template(
         "editor/edit.html", page=page, site=site, fields=fields, body=body, text=text,
-        problem=problem, hold=hold, head=head, blocks_json=json.dumps(blocks, ensure_ascii=False),
+        problem=problem, hold=hold, head=head,
+        # In a <script type="application/json">: no "<" may close it early.
+        blocks_json=json.dumps(blocks, ensure_ascii=False).replace("<", "\\u003c"),
         kinds=pagefile.KINDS, status=page_rows(site, [page])[0].status_label,
         others=presence.others(page.id, current_user),
         public_url=f"/{fields.slug}/" if fields.slug else "/")
