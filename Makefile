@@ -8,7 +8,7 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view bench-export clean
+.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view bench-export bench-editor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lint: $(VENV)/.installed-test
 ## make bench-build: build generated corpora with Estrade, Pelican and Hugo side by side
 bench-build: $(VENV)/.installed-test translations
 	$(BIN)/python bench/build_bench.py
+
+## make bench-editor: the editor's bundle size, save time and keystroke-to-preview time
+bench-editor: $(VENV)/.installed-test translations
+	$(BIN)/python bench/editor_bench.py
 
 ## make bench-page-view: one live page view, then the same with 2,000 more files in media/
 bench-page-view: $(VENV)/.installed-test translations

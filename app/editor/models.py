@@ -85,3 +85,18 @@ class PageRevision(Model):
     @property
     def source_label(self) -> str:
         return REVISION_SOURCES.get(self.source, self.source)
+
+
+class EditorPresence(Model):
+    """Who has a page open now (the editing screen pings every 20 seconds), so the conflict
+    screen and the editor can say who else is editing."""
+
+    __tablename__ = "editor_presence"
+    __table_args__ = (UniqueConstraint("page_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("editor_pages.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])

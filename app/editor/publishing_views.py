@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.accounts.decorators import site_required
 from app.dbutil import transaction
-from app.editor import actions, compare
+from app.editor import actions, compare, presence
 from app.editor.models import PageRevision
 from app.editor.views import bp, get_page, page_site, wants_json
 from app.extensions import db
@@ -160,5 +160,6 @@ def conflict(page_id: int, revision_id: int) -> Any:
         flash(_("Version fusionnée enregistrée."), "success")
         return redirect(url_for("editor.edit", page_id=page.id), 303)
     return render_template("editor/conflict.html", page=page, site=site, mine=mine,
+                           others=presence.others(page.id, current_user),
                            theirs=theirs, merged=compare.merge_keeping_both(theirs.text,
                                                                             mine.text))

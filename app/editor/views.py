@@ -32,7 +32,7 @@ from app.accounts.decorators import site_required
 from app.campaigns.models import Site
 from app.core.publishing.block_specs import BLOCK_SPECS
 from app.dbutil import transaction
-from app.editor import actions, blockforms, pagefile
+from app.editor import actions, blockforms, pagefile, presence
 from app.editor.listing import PageRow, page_rows
 from app.editor.models import EditorPage
 from app.extensions import db
@@ -146,8 +146,9 @@ def form_fields(form: Any, current: pagefile.Fields | None) -> pagefile.Fields:
                                menu_order=menu_order)
 
 
-def posted_text(page: EditorPage, site: Site) -> tuple[str, list[str]]:
-    """The file text the editing screen posted, and what is wrong with it (French)."""
+def posted_text(page: EditorPage, site: Site, check: bool = True) -> tuple[str, list[str]]:
+    """The file text the editing screen posted, and what is wrong with it (French; the
+    address is checked against the site's other pages only with ``check``)."""
     root = actions.pages_root(site)
     previous = page.head.text if page.head else ""
     parsed, _problem = pagefile.read(page.path, previous, root) if previous else (None, "")
@@ -161,7 +162,7 @@ def posted_text(page: EditorPage, site: Site) -> tuple[str, list[str]]:
     page_now, problem = pagefile.read(page.path, text, root)
     if page_now is None:
         problems.append(problem)
-    else:
+    elif check:
         taken = {r.slug: r.path for r in page_rows(site, list(db.session.scalars(
             select(EditorPage).where(EditorPage.site_id == site.id, EditorPage.id != page.id))))}
         address = pagefile.address_problem(page_now.slug, taken, page.path)
@@ -181,6 +182,7 @@ def edit(page_id: int) -> Any:
     page, site = get_page(page_id)
     with transaction():
         actions.sync_page(site, page)
+    presence.here(page.id, current_user)
     head = page.head
     text = head.text if head else ""
     root = actions.pages_root(site)
@@ -192,8 +194,11 @@ def edit(page_id: int) -> Any:
               "patterns": blockforms.patterns()}
     return render_template(
         "editor/edit.html", page=page, site=site, fields=fields, body=body, text=text,
-        problem=problem, hold=hold, head=head, blocks_json=json.dumps(blocks, ensure_ascii=False),
+        problem=problem, hold=hold, head=head,
+        # In a <script type="application/json">: no "<" may close it early.
+        blocks_json=json.dumps(blocks, ensure_ascii=False).replace("<", "\\u003c"),
         kinds=pagefile.KINDS, status=page_rows(site, [page])[0].status_label,
+        others=presence.others(page.id, current_user),
         public_url=f"/{fields.slug}/" if fields.slug else "/")
 
 
@@ -236,7 +241,7 @@ def preview(page_id: int) -> Any:
     posted text (POST, while typing) or the newest revision (GET)."""
     page, site = get_page(page_id)
     if request.method == "POST":
-        text, _problems = posted_text(page, site)
+        text, _problems = posted_text(page, site, check=False)
     else:
         text = page.head.text if page.head else ""
     parsed, problem = pagefile.read(page.path, text, actions.pages_root(site))
@@ -290,3 +295,12 @@ def block_values() -> Any:
     """The values of a block's text, to fill its form (« Modifier »)."""
     data = request.get_json(silent=True) or {}
     return jsonify(blockforms.read_block(str(data.get("raw", ""))))
+
+
+@bp.route("/<int:page_id>/presence", methods=["POST"])
+@site_required("content", page_site)
+def ping(page_id: int) -> Any:
+    """The editing screen is still open; answers who else has the page open."""
+    page, _site = get_page(page_id)
+    presence.here(page.id, current_user)
+    return jsonify(others=presence.others(page.id, current_user))

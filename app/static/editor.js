@@ -13,7 +13,7 @@ const specs = Object.fromEntries(data.blocks.map((b) => [b.name, b]))
 const csrf = form.querySelector('input[name=csrf_token]').value
 const storageKey = `estrade:page:${form.dataset.page}`
 const AUTOSAVE_MS = 4000
-const PREVIEW_MS = 250
+const PREVIEW_MS = 150
 
 let editor = null
 let dirty = false // changed since the last successful save
@@ -49,9 +49,25 @@ function changed () {
   previewTimer = setTimeout(refreshPreview, PREVIEW_MS)
 }
 
-function refreshPreview () {
+// The preview's HTML is the site's own page (app/editor/views.py: preview); its body replaces
+// the frame's, so the theme's files are not fetched again and the scroll position stays.
+let previewRequest = 0
+async function refreshPreview () {
   syncBody()
-  if (form.requestSubmit) form.requestSubmit(previewButton)
+  const frame = document.getElementById('preview')
+  const mine = ++previewRequest
+  try {
+    const response = await fetch(previewButton.formAction, { method: 'POST', body: new FormData(form), headers: { 'X-CSRFToken': csrf } })
+    const html = await response.text()
+    if (mine !== previewRequest) return // a newer keystroke already asked
+    const doc = frame.contentDocument
+    if (!response.ok || !doc || !doc.body) throw new Error('reload')
+    const fresh = new DOMParser().parseFromString(html, 'text/html')
+    doc.title = fresh.title
+    doc.body.replaceWith(doc.adoptNode(fresh.body))
+  } catch (e) {
+    if (form.requestSubmit) form.requestSubmit(previewButton)
+  }
 }
 
 function setBase (id) {
@@ -136,6 +152,15 @@ function offerRestore () {
   no.addEventListener('click', () => { localStorage.removeItem(storageKey); box.remove() })
   box.append(p, yes, no)
   form.prepend(box)
+}
+
+async function ping () {
+  const box = document.getElementById('presence')
+  try {
+    const response = await fetch(box.dataset.url, { method: 'POST', headers: { Accept: 'application/json', 'X-CSRFToken': csrf } })
+    const answer = await response.json()
+    box.textContent = answer.others.length ? `Également ouverte en ce moment par : ${answer.others.join(', ')}` : ''
+  } catch (e) { /* offline: the autosave says so */ }
 }
 
 // ------------------------------------------------------------------ toolbar
@@ -371,6 +396,7 @@ async function start () {
   form.addEventListener('submit', (event) => { if (event.submitter !== previewButton) { syncBody(); dirty = false; localStorage.removeItem(storageKey) } })
   window.addEventListener('beforeunload', (event) => { if (dirty) { event.preventDefault(); event.returnValue = '' } })
   setInterval(autosave, AUTOSAVE_MS)
+  setInterval(ping, 20000)
   let vendor
   try {
     vendor = await import('./vendor/estrade-editor.js')
@@ -381,7 +407,9 @@ async function start () {
   }
   const original = textarea.value
   const roundTrip = vendor.roundTrip(original, data.patterns)
-  let verdict = { same: roundTrip === original }
+  // Blank lines around the text are not the text (the server keeps the file's own).
+  const trim = (text) => text.replace(/^\n+|\n+$/g, '')
+  let verdict = { same: trim(roundTrip) === trim(original) }
   if (!verdict.same) {
     const body = new FormData()
     body.set('original', original)

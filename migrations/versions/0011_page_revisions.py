@@ -1,4 +1,4 @@
-"""editor: pages and their revisions; per-election time zone and polls' closing (WEB-1)
+"""editor: pages, their revisions and who has them open; per-election time zone and polls' closing (WEB-1)
 
 Revision ID: 0011
 Revises: 0010
@@ -49,6 +49,14 @@ def upgrade() -> None:
         for column in ("head_id", "published_id", "scheduled_id"):
             batch.create_foreign_key(f"fk_editor_pages_{column}_page_revisions", "page_revisions",
                                      [column], ["id"])
+    op.create_table(
+        "editor_presence",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("page_id", sa.Integer(), sa.ForeignKey("editor_pages.id"), nullable=False),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.UniqueConstraint("page_id", "user_id"),
+    )
     # Plain ADD/DROP COLUMN: rebuilding elections on SQLite would trip the foreign keys of
     # the ledger tables that name it.
     op.add_column("elections", sa.Column("timezone", sa.String(64), nullable=True))
@@ -61,5 +69,6 @@ def downgrade() -> None:
     with op.batch_alter_table("editor_pages") as batch:
         for column in ("head_id", "published_id", "scheduled_id"):
             batch.drop_constraint(f"fk_editor_pages_{column}_page_revisions", type_="foreignkey")
+    op.drop_table("editor_presence")
     op.drop_table("page_revisions")
     op.drop_table("editor_pages")

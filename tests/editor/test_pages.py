@@ -200,3 +200,20 @@ def test_a_new_page_starts_from_its_kind_and_its_address_is_checked(editor_login
     assert refused.status_code == 422 and "equipe.md" in refused.json["problems"][0]
     assert "Brouillon" in editor_login.get("/admin/pages/?q=propositions").get_data(as_text=True)
     assert editor_login.get("/programme/nos-propositions/").status_code == 404
+
+
+def test_the_editor_and_the_conflict_screen_say_who_else_has_the_page_open(
+        editor_login) -> None:
+    from app.editor import presence
+
+    # Two test clients would share the test's application context (and its signed-in user):
+    # the other person's screen is its ping.
+    other = create_user("seconde@example.org", "editor")
+    pid = page_id("equipe.md")
+    presence.here(pid, other)
+    html = editor_login.get(f"/admin/pages/{pid}/").get_data(as_text=True)
+    assert "Également ouverte en ce moment par : seconde@example.org" in html
+    answer = editor_login.post(f"/admin/pages/{pid}/presence").json
+    assert answer == {"others": ["seconde@example.org"]}
+
+    assert presence.others(pid, other) == ["editor@example.org"]

@@ -372,12 +372,20 @@ GROUPS: tuple[Group, ...] = (
               E("Chèque de 1 000 € après 7 000 € donnés dans l'année", ex.over_party_cap)),
     )),
     Group("Propagande, site internet, silence électoral", (
-        _rule("WEB-1", "CE L49, L89", "Silence électoral", "Rien pour l'instant.", NOT_YET,
-              "Rien n'empêche de publier ou de modifier le site la veille et le jour du "
-              "scrutin : c'est à l'équipe de ne pas le faire."),
+        _rule("WEB-1", "CE L49, L89", "Silence électoral",
+              "Pour chaque tour, du samedi 0 h (heure de l'élection : Europe/Paris, ou le "
+              "fuseau de l'élection outre-mer) à la fermeture des bureaux (20 h, ou l'heure de "
+              "l'élection), l'éditeur refuse de publier, de retirer ou de mettre en ligne une "
+              "page programmée (bouton grisé avec un bandeau, requête directe, « estrade pages "
+              "publish ») ; une publication programmée attend la fin du silence ; brouillons "
+              "et aperçu restent possibles (app/core/publishing/silence.py).", PARTIAL,
+              "Le fuseau et l'heure de clôture d'une élection se règlent en base (colonnes "
+              "timezone et polls_close), pas encore dans le fichier de campagne ; un fichier "
+              "modifié à la main sur le serveur n'est pas retenu."),
         _rule("WEB-2", "CE L52-2", "Pas de résultats avant la fermeture des bureaux",
-              "Rien pour l'instant.", NOT_YET,
-              "Rien n'empêche de publier des résultats avant 20 h le dimanche."),
+              "Une page de type « resultats » ne peut pas être publiée avant la fermeture des "
+              "bureaux du premier tour (éditeur, requête directe, commande, programmation).",
+              PARTIAL, "Une page de résultats d'un autre type n'est pas reconnue."),
         _rule("WEB-3", "CE L52-1, L50-1", "Pas de publicité commerciale",
               "Les thèmes livrés n'ont aucun emplacement publicitaire et le site ne charge rien "
               "d'un autre site.", PARTIAL,
