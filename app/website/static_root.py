@@ -206,6 +206,9 @@ def publish(site: Site, paths: Iterable[str] | None = None) -> PublishReport:
         files = expected
     else:
         files = (before | {file_for(p) for p in wanted if p in routes}) - set(report.removed)
+    pages = current_app.extensions.get("estrade.public_pages")
+    if pages is not None:  # this worker answers the new page at once (others within a recheck)
+        pages.clear()
     marker = {"site": site.slug, "hosts": report.hosts, "files": sorted(files & expected)}
     _write(folder / MARKER, json.dumps(marker, indent=0, sort_keys=True).encode("utf-8"))
     report.seconds = time.perf_counter() - started
