@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -135,9 +136,14 @@ def _sync(slug: str | None) -> None:
     for site in sites:
         try:
             report = publish(site)
-        except (StaticRootError, OSError) as exc:
+        except StaticRootError as exc:
             fail(f"{site.slug} : racine statique non écrite : {exc}")
-            return
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                fail(f"{site.slug} : espace disque insuffisant dans {root} ; les fichiers déjà "
+                     "publiés sont restés tels quels (aucun fichier à moitié écrit). Libérez "
+                     "de la place puis relancez estrade static sync.")
+            fail(f"{site.slug} : racine statique non écrite : {exc}")
         written += len(report.written)
         if not report.hosts:
             click.echo(f"{site.slug} : aucun nom d'hôte, servi par l'application seule.")
