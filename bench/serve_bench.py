@@ -42,6 +42,9 @@ from common import (
 
 URL = "/programme/"
 HOST = "127.0.0.1"
+#: The peer: a bare Flask app with an in-process Markdown cache under the same gunicorn
+#: (/work/shared/bench/flask_freeze), serving the same page's text.
+PEER = Path("/work/shared/bench/flask_freeze")
 TARGET_RPS, TARGET_P99_MS, TARGET_STATIC_SHARE, TARGET_VISIBLE_S = 3000, 20.0, 0.80, 1.0
 NGINX_MAIN = """worker_processes 2;
 pid {d}/nginx.pid;
@@ -174,10 +177,26 @@ def main() -> int:
                  "index index.html; }")
         proxy_conf = ROOT / "docs" / "nginx" / "estrade_proxy.conf"
         shipped = shipped_config(static, shipped_port, app_port, proxy_conf)
+        peer_server = None
+        if PEER.is_dir():
+            peer_pages = work / "peer"
+            peer_pages.mkdir()
+            source = (work / "content" / "demo" / "pages" / "programme" / "index.md").read_text(
+                encoding="utf-8")
+            (peer_pages / "programme.md").write_text(source.replace(
+                "---\n", "---\nslug: programme\ndate: 2026-11-01\n", 1), encoding="utf-8")
+            peer_port = free_port()
+            peer_env = dict(estrade_env(instance), CONTENT_DIR=str(peer_pages), RENDER_CACHE="1")
+            peer_server = Server([str(BIN / "gunicorn"), "--chdir", str(PEER), "-w",
+                                  str(args.workers), "-k", "sync", "-b", f"{HOST}:{peer_port}",
+                                  "--log-level", "warning", "app:app"], peer_port, env=peer_env,
+                                 log=work / "peer.log")
         try:
             nginx = start_nginx(work / "nginx", plain + "\n" + shipped)
         except BaseException:
             app_server.stop()
+            if peer_server:
+                peer_server.stop()
             raise
         try:
             from_app = get(f"http://{HOST}:{app_port}{URL}", HOST)
@@ -196,6 +215,8 @@ def main() -> int:
                   f"{args.duration} s, {args.connections} connexions "
                   f"(charge de la machine : {load_average():.1f})", flush=True)
             targets = {"app": app_port, "nginx": plain_port, "static_root": shipped_port}
+            if peer_server is not None:
+                targets["peer_flask_cache"] = peer_server.port
             samples: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
             for port in targets.values():  # warm-up
                 wrk(f"http://{HOST}:{port}{URL}", host=HOST, duration=2,
@@ -214,20 +235,35 @@ def main() -> int:
         finally:
             nginx.stop()
             app_server.stop()
+            if peer_server:
+                peer_server.stop()
     medians = {name: {key: statistics.median(s[key] for s in runs) for key in runs[0]}
                for name, runs in samples.items()}
-    share = medians["static_root"]["rps"] / medians["nginx"]["rps"]
+    # Rounds are paired (same moment of the shared machine): the median of the per-round
+    # ratios is the figure; the ratio of medians is printed too.
+    share = statistics.median(s["rps"] / n["rps"] for s, n in zip(
+        samples["static_root"], samples["nginx"], strict=True))
+    app_share = statistics.median(a["rps"] / n["rps"] for a, n in zip(
+        samples["app"], samples["nginx"], strict=True))
+    peer_share = statistics.median(p["rps"] / n["rps"] for p, n in zip(
+        samples["peer_flask_cache"], samples["nginx"], strict=True)) if (
+        "peer_flask_cache" in samples) else None
     app_ok = (medians["app"]["rps"] >= TARGET_RPS
               and medians["app"].get("p99_ms", 1e9) < TARGET_P99_MS)
     visible = latency["static_root"]
     print(f"Application : {medians['app']['rps']:,.0f} req/s, p99 "
           f"{medians['app'].get('p99_ms', 0):.2f} ms (objectif ≥ {TARGET_RPS:,} req/s, p99 < "
-          f"{TARGET_P99_MS:g} ms : {verdict(app_ok)}) ; "
-          f"{medians['app']['rps'] / medians['nginx']['rps']:.1%} de nginx seul")
+          f"{TARGET_P99_MS:g} ms : {verdict(app_ok)}) ; {app_share:.1%} de nginx seul")
+    if peer_share is not None:
+        peer = medians["peer_flask_cache"]
+        print(f"Pair (Flask nu + cache Markdown, même gunicorn) : {peer['rps']:,.0f} req/s, "
+              f"p99 {peer.get('p99_ms', 0):.2f} ms, {peer_share:.1%} de nginx ; Estrade / pair "
+              f"{app_share / peer_share:.2f}")
     print(f"nginx seul : {medians['nginx']['rps']:,.0f} req/s, p99 "
           f"{medians['nginx'].get('p99_ms', 0):.2f} ms")
     print(f"nginx + racine statique : {medians['static_root']['rps']:,.0f} req/s, p99 "
           f"{medians['static_root'].get('p99_ms', 0):.2f} ms, {share:.1%} de nginx seul "
+          f"(médiane des manches appariées) "
           f"(objectif ≥ {TARGET_STATIC_SHARE:.0%} : {verdict(share >= TARGET_STATIC_SHARE)})")
     print(f"Publication visible : {visible:.3f} s par nginx (objectif < {TARGET_VISIBLE_S:g} s : "
           f"{verdict(visible < TARGET_VISIBLE_S)}), {latency['app']:.3f} s par l'application")
@@ -236,7 +272,8 @@ def main() -> int:
         "url": URL, "rounds": args.rounds, "duration_s": args.duration,
         "connections": args.connections, "workers": args.workers, "medians": medians,
         "samples": samples, "static_share_of_nginx": share,
-        "app_share_of_nginx": medians["app"]["rps"] / medians["nginx"]["rps"],
+        "app_share_of_nginx": app_share, "peer_share_of_nginx": peer_share,
+        "app_to_peer": app_share / peer_share if peer_share else None,
         "publish_visible_s": latency, "targets": {
             "app_rps": TARGET_RPS, "app_p99_ms": TARGET_P99_MS,
             "static_share": TARGET_STATIC_SHARE, "visible_s": TARGET_VISIBLE_S},
