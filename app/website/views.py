@@ -70,8 +70,10 @@ def _render(path: str) -> Response:
     if current_app.extensions.get(BUILD_RENDERER) is not None:  # the export renders fresh
         return _respond(site_renderer.render_url(path), site_renderer)
     page = served(site_renderer, path)
-    if page.output.status == 200:
-        request.environ[CACHEABLE] = True  # app.website.fastpath may answer it next time
+    if page.output.status == 200 and g.get("recent_renderer") is None:
+        # Only a page from a renderer just re-checked is kept by app.website.fastpath, so
+        # what it answers is never older than one recheck period plus the folder's own.
+        request.environ[CACHEABLE] = True
     return _respond(page.output, site_renderer, page.etag, page.last_modified)
 
 
