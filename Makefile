@@ -8,7 +8,8 @@ PIP := $(BIN)/pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view bench-export bench-editor clean
+.PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view \
+	bench-export bench-editor bench-serve bench-webhooks bench-cap bench-sites clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,8 +71,29 @@ bench-page-view: $(VENV)/.installed-test translations
 bench-export: $(VENV)/.installed-test translations
 	$(BIN)/python bench/export_bench.py
 
-## make bench: every benchmark (none of them runs in `make test`)
-bench: bench-build bench-page-view bench-export
+## make bench-serve: the app under `estrade serve` vs nginx vs nginx + the static root
+## (docs/nginx/estrade.conf), and how soon a publish shows (installs nginx and wrk if absent)
+bench-serve: $(VENV)/.installed-test translations
+	$(BIN)/python bench/serve_bench.py
+
+## make bench-webhooks: 5,000 signed Checkout events (20 % duplicates, 8 senders) on SQLite
+## and PostgreSQL (a throwaway database on 127.0.0.1:5432), the ledger checked after
+bench-webhooks: $(VENV)/.installed-test translations
+	$(BIN)/python bench/webhook_bench.py
+
+## make bench-cap: the cap check at 10 k, 100 k and 1 M ledger entries
+bench-cap: $(VENV)/.installed-test translations
+	$(BIN)/python bench/cap_bench.py
+
+## make bench-sites: 500 sites of 20 pages: `estrade build --all`, a random site's home page
+bench-sites: $(VENV)/.installed-test translations
+	$(BIN)/python bench/sites_bench.py
+
+## make bench: every benchmark (none of them runs in `make test`); each prints its figures
+## and ratios and writes bench/results/*.json; a missed target is reported, the others still run
+bench: $(VENV)/.installed-test translations
+	@status=0; for target in bench-build bench-page-view bench-export bench-editor bench-serve \
+	  bench-webhooks bench-cap bench-sites; do $(MAKE) --no-print-directory $$target || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
             "ESTRADE_LOCALE"),
     Setting("ESTRADE_LANGUAGES", "fr,en", "Interface languages offered, comma separated.",
             "ESTRADE_LANGUAGES"),
+    Setting("ESTRADE_STATIC_ROOT", "",
+            "Publish to static: a folder where each publish (and `estrade static sync`) writes "
+            "the published pages, news lists, feed and sitemap as files, one sub-folder per "
+            "host name, for nginx to serve directly and hand the rest to the app "
+            "(docs/nginx/estrade.conf). Empty: off, every page is served by the app.",
+            "ESTRADE_STATIC_ROOT", example='"/srv/estrade/static"'),
     Setting("ESTRADE_DONATE_URL", "",
             "Absolute URL of the live app's /don used by static exports (empty: same site).",
             "ESTRADE_DONATE_URL", example='"https://dons.example.fr/don"'),

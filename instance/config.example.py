@@ -29,6 +29,9 @@
 # Interface languages offered, comma separated. [ESTRADE_LANGUAGES]
 # ESTRADE_LANGUAGES = 'fr,en'
 
+# Publish to static: a folder where each publish (and `estrade static sync`) writes the published pages, news lists, feed and sitemap as files, one sub-folder per host name, for nginx to serve directly and hand the rest to the app (docs/nginx/estrade.conf). Empty: off, every page is served by the app. [ESTRADE_STATIC_ROOT]
+# ESTRADE_STATIC_ROOT = "/srv/estrade/static"
+
 # Absolute URL of the live app's /don used by static exports (empty: same site). [ESTRADE_DONATE_URL]
 # ESTRADE_DONATE_URL = "https://dons.example.fr/don"
 

@@ -233,10 +233,20 @@ def sync_site(site: Site) -> list[EditorPage]:
 
 # ------------------------------------------------------------------------------ publishing
 
-def _live_changed(site: Site, page: EditorPage, what: str) -> None:
+def _live_changed(site: Site, page: EditorPage, what: str, address: str | None = None) -> None:
+    """The live site shows the change at once; with publish-to-static (ESTRADE_STATIC_ROOT)
+    the page's file and what it touches are rewritten (``address`` None: a full sync, which
+    also removes the files of pages taken off the site)."""
+    from app.website import PUBLIC_PAGES, static_root
+    from app.website.live import live_renderers
+
     forget(pages_root(site).parent)
-    current_app.logger.info("site %s : %s %s (export statique : reconstruire cette page)",
-                            site.slug, what, page.path)
+    live_renderers(current_app).forget_recent()
+    if (kept := current_app.extensions.get(PUBLIC_PAGES)) is not None:
+        kept.clear()  # this worker's answers kept before Flask (fastpath.py)
+    report = static_root.publish(site, None if address is None else [address])
+    current_app.logger.info("site %s : %s %s (racine statique : %s)", site.slug, what,
+                            page.path, report.folder or "non configurée")
 
 
 def publish(page: EditorPage, user: Any, revision: PageRevision | None = None, *,
@@ -268,7 +278,7 @@ def publish(page: EditorPage, user: Any, revision: PageRevision | None = None, *
     page.scheduled_at = page.scheduled_id = page.scheduled_by_id = None
     audit.record("page.publish", page, user=user, revision=revision.id, path=page.path,
                  scheduled=scheduled)
-    _live_changed(site, page, "publiée")
+    _live_changed(site, page, "publiée", f"/{parsed.slug}/" if parsed.slug else "/")
     return revision
 
 

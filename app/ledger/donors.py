@@ -116,7 +116,7 @@ def _flag_excess(election_id: int, group: list[int], total: int) -> int:
     campaign = db.session.get(Campaign, gifts[0].campaign_id)
     assert campaign is not None
     cap = donor_cap(campaign_facts(campaign))
-    excess = total - unresolved_flags(group) - cap
+    excess = total - unresolved_flags(group, election_id) - cap
     if excess <= 0:
         return 0
     flagged = dict(db.session.execute(

@@ -16,6 +16,7 @@ from typing import Any
 from app.campaigns.models import Campaign
 from app.core.finance.decision import ANONYMOUS_DONOR, Decision, Donor, Gift, History
 from app.core.finance.rules import donor_cap, donor_total_for_cap, evaluate_gift, excess_to_refund
+from app.core.finance.vocabulary import CASH_METHODS
 from app.dbutil import require_transaction
 from app.extensions import db
 from app.ledger.errors import LedgerError
@@ -102,6 +103,26 @@ def record_gift(gift: GiftInput, *, enforce: bool = True) -> GiftOutcome:
     return outcome
 
 
+def gift_history(campaign_id: int, election_id: int, group: list[int] | None,
+                 gift: GiftInput, *, party: bool = False) -> History:
+    """What the rules need to know of the past to decide on ``gift`` (the cap check): the
+    donor group's totals in the election and the year (DON-2, PARTY-1), read through the
+    ledger's (election, donor) index, so its cost does not grow with the ledger
+    (bench/cap_bench.py). DON-5 needs the campaign's cash total, a sum over the campaign's
+    entries: read for a cash gift only. ``party``: a party-mode campaign, whose year total
+    covers every party of the install (PARTY-1)."""
+    cash = campaign_cash_total(campaign_id) if gift.method in CASH_METHODS else 0
+    if group is None or gift.demo:  # a demo gift is checked as if it were the first
+        return History(campaign_cash_total_cents=cash)
+    before = (donor_total(election_id, group) - unresolved_flags(group, election_id)
+              + reserved(election_id, group, gift.reservation_ref))
+    return History(donor_election_total_cents=before,
+                   donor_year_total_cents=(  # PARTY-1: every party of the install, one person
+                       party_year_total(group, gift.on.year, gift.reservation_ref) if party
+                       else year_total(election_id, group, gift.on.year, gift.reservation_ref)),
+                   campaign_cash_total_cents=cash)
+
+
 def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     campaign = db.session.get(Campaign, gift.campaign_id)
     if campaign is None:
@@ -123,17 +144,8 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     facts = campaign_facts(campaign)
     core_gift = Gift(gift.amount_cents, gift.on, gift.method,
                      gift.identity if donor is not None and gift.identity else ANONYMOUS_DONOR)
-    history = History(campaign_cash_total_cents=campaign_cash_total(campaign.id))
-    if donor is not None and not gift.demo:  # a demo gift is checked as if it were the first
-        before = (donor_total(election_id, group) - unresolved_flags(group)
-                  + reserved(election_id, group, gift.reservation_ref))
-        history = History(
-            donor_election_total_cents=before,
-            donor_year_total_cents=(  # PARTY-1: every party of the install, one person
-                party_year_total(group, gift.on.year, gift.reservation_ref)
-                if campaign.mode == "parti"
-                else year_total(election_id, group, gift.on.year, gift.reservation_ref)),
-            campaign_cash_total_cents=history.campaign_cash_total_cents)
+    history = gift_history(campaign.id, election_id, group if donor is not None else None, gift,
+                           party=campaign.mode == "parti")
     decision = evaluate_gift(core_gift, facts, history)
     donor_id = donor.id if donor else None
     if not decision.allowed and enforce:

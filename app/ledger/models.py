@@ -47,7 +47,7 @@ class Donor(Model):
     pays: Mapped[str] = mapped_column(String(100), default="")
     nationalite: Mapped[str] = mapped_column(String(100), default="")
     email: Mapped[str | None] = mapped_column(String(254))
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -88,9 +88,13 @@ def outstanding_flags(*where: Any) -> dict[int, int]:
     return {entry_id: cents for entry_id, cents in left.items() if cents > 0}
 
 
-def unresolved_flags(donor_ids: Iterable[int]) -> int:
-    """DON-16 money these donors are still owed back (out of what they may keep, DON-2)."""
+def unresolved_flags(donor_ids: Iterable[int], election_id: int | None = None) -> int:
+    """DON-16 money these donors are still owed back (out of what they may keep, DON-2).
+    With ``election_id`` the donors' entries are found through the (election, donor) index
+    instead of a scan of the ledger (a donor belongs to one election)."""
     of_donors = select(LedgerEntry.id).where(LedgerEntry.donor_id.in_(list(donor_ids)))
+    if election_id is not None:
+        of_donors = of_donors.where(LedgerEntry.election_id == election_id)
     return sum(outstanding_flags(ComplianceFlag.entry_id.in_(of_donors)).values())
 
 
@@ -103,14 +107,15 @@ def money_to_refund(campaign_id: int) -> dict[int, int]:
 def accepted_total(election_id: int, donor_id: int) -> int:
     """What the person may keep counting toward DON-2: total less unresolved DON-16 flags."""
     group = donor_group(donor_id)
-    return donor_total(election_id, group) - unresolved_flags(group)
+    return donor_total(election_id, group) - unresolved_flags(group, election_id)
 
 
 def year_total(election_id: int, group: list[int], year: int, exclude_ref: str | None) -> int:
     """PARTY-1: the calendar year's gifts, less money still owed back from that year, plus
     online gifts in flight (two open tabs must not pass the yearly cap together)."""
-    of_year = select(LedgerEntry.id).where(
-        LedgerEntry.donor_id.in_(group), extract("year", LedgerEntry.on) == year)
+    of_year = select(LedgerEntry.id).where(  # election first: the (election, donor) index
+        LedgerEntry.election_id == election_id, LedgerEntry.donor_id.in_(group),
+        extract("year", LedgerEntry.on) == year)
     return (donor_total(election_id, group, year=year)
             - sum(outstanding_flags(ComplianceFlag.entry_id.in_(of_year)).values())
             + reserved(election_id, group, exclude_ref))

@@ -6,8 +6,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.extensions import limiter
     from app.website.live import EXTENSION, LiveRenderers
     from app.website.views import bp
 
     app.extensions.setdefault(EXTENSION, LiveRenderers())  # the site renderers, kept
+    limiter.exempt(bp)  # no limit on public pages: skip the limiter's per-request work
     app.register_blueprint(bp)
+    from app.website.fastpath import PublicPages
+
+    pages = PublicPages(app.wsgi_app, float(app.config["ESTRADE_CONTENT_RECHECK_SECONDS"]))
+    app.wsgi_app = pages  # type: ignore[method-assign]
+    app.extensions[PUBLIC_PAGES] = pages
+
+
+PUBLIC_PAGES = "estrade.public_pages"  # app.extensions key: the WSGI layer of fastpath.py

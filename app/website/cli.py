@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,10 +14,12 @@ from sqlalchemy import select
 
 
 @click.command("build")
-@click.option("--site", "slug", required=True, help="Identifiant du site (par exemple demo).")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--site", "slug", default=None, help="Identifiant du site (par exemple demo).")
+@click.option("--all", "every", is_flag=True,
+              help="Tous les sites (avec --out : un sous-dossier par site).")
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Dossier de sortie (créé s'il n'existe pas ; réutilisé pour ne réécrire que "
-                   "ce qui a changé).")
+                   "ce qui a changé). Sans --out : la racine statique ESTRADE_STATIC_ROOT.")
 @click.option("--base-url", default=None,
               help="Adresse publique du site exporté (par défaut base_url de site.toml).")
 @click.option("--theme", default=None,
@@ -29,14 +33,37 @@ from sqlalchemy import select
               help="Après la construction, surveiller les pages, site.toml et les thèmes, et "
                    "reconstruire à chaque enregistrement (Ctrl-C pour arrêter).")
 @with_appcontext
-def build_command(slug: str, out: Path, base_url: str | None, theme: str | None,
-                  donate_url: str | None, workers: int | None, watch: bool) -> None:
+def build_command(slug: str | None, every: bool, out: Path | None, base_url: str | None,
+                  theme: str | None, donate_url: str | None, workers: int | None,
+                  watch: bool) -> None:
     """Exporte le site publié en fichiers statiques (Frozen-Flask), de façon incrémentale."""
     from app.campaigns.models import Site
     from app.clitools import fail
     from app.extensions import db
     from app.website.build import BuildError, build_site, summary
 
+    if every == bool(slug):
+        fail("Indiquez --site SLUG ou --all.")
+        return
+    if out is None:
+        if watch or theme or base_url or donate_url:
+            fail("--watch, --theme, --base-url et --donate-url demandent --out.")
+        _sync(None if every else slug)
+        return
+    if every:
+        started = time.perf_counter()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        sites = list(db.session.scalars(select(Site).order_by(Site.slug)))
+        for one in sites:
+            try:
+                report = build_site(app, one, out / one.slug, echo=lambda _: None,
+                                    workers=workers)
+            except BuildError as exc:
+                click.echo(f"{one.slug} : erreur : {exc}", err=True)
+                continue
+            click.echo(f"{one.slug} : {summary(report)}")
+        click.echo(f"{len(sites)} site(s) construits en {time.perf_counter() - started:.1f} s.")
+        return
     site = db.session.scalar(select(Site).where(Site.slug == slug))
     if site is None:
         known = ", ".join(db.session.scalars(select(Site.slug).order_by(Site.slug))) or "aucun"
@@ -88,5 +115,63 @@ def _shown(name: str, content: Path) -> str:
         content.resolve()) else path.name
 
 
+def _sync(slug: str | None) -> None:
+    """Write one site (or every site) into the static root, removing what is not published."""
+    from app.campaigns.models import Site
+    from app.clitools import fail
+    from app.extensions import db
+    from app.website.static_root import StaticRootError, prune_hosts, publish, static_root
+
+    root = static_root()
+    if root is None:
+        fail("ESTRADE_STATIC_ROOT n'est pas réglé : indiquez --out DOSSIER, ou réglez la racine "
+             "statique servie par nginx (docs/operations.md).")
+        return
+    query = select(Site).order_by(Site.slug)
+    sites = list(db.session.scalars(query if slug is None else query.where(Site.slug == slug)))
+    if not sites:
+        fail(f"Site « {slug} » introuvable.")
+    started = time.perf_counter()
+    written = 0
+    for site in sites:
+        try:
+            report = publish(site)
+        except StaticRootError as exc:
+            fail(f"{site.slug} : racine statique non écrite : {exc}")
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                fail(f"{site.slug} : espace disque insuffisant dans {root} ; les fichiers déjà "
+                     "publiés sont restés tels quels (aucun fichier à moitié écrit). Libérez "
+                     "de la place puis relancez estrade static sync.")
+            fail(f"{site.slug} : racine statique non écrite : {exc}")
+        written += len(report.written)
+        if not report.hosts:
+            click.echo(f"{site.slug} : aucun nom d'hôte, servi par l'application seule.")
+            continue
+        click.echo(f"{site.slug} ({', '.join(report.hosts)}) : {len(report.written)} fichier(s) "
+                   f"écrit(s), {report.unchanged} inchangé(s), {len(report.removed)} "
+                   f"supprimé(s).")
+    if slug is None:
+        hosts = [host for site in sites for host in site.host_names]
+        for name in prune_hosts(hosts):
+            click.echo(f"{name} : plus déclaré par aucun site, retiré.")
+    click.echo(f"Racine statique {root} : {len(sites)} site(s), {written} fichier(s) écrit(s) "
+               f"en {time.perf_counter() - started:.2f} s.")
+
+
+@click.group("static")
+def static_group() -> None:
+    """Racine statique servie par nginx (ESTRADE_STATIC_ROOT)."""
+
+
+@static_group.command("sync")
+@click.option("--site", "slug", default=None, help="Un seul site (par défaut : tous).")
+@with_appcontext
+def static_sync_command(slug: str | None) -> None:
+    """Réécrit les pages publiées dans la racine statique et retire ce qui ne l'est plus."""
+    _sync(slug)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(build_command)
+    cli.add_command(static_group)

@@ -17,6 +17,7 @@ own; a lock guards it, since a renderer is shared by the threads serving the sit
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,20 @@ from app.website.repository import SiteContent, site_content
 from app.website.themes import ThemeState, ThemeVersions
 
 EXTENSION = "estrade.live_renderers"  # app.extensions key
-MAX_RENDERERS = 64  # any Host header reaches the default site: the cache must stay bounded
+#: Any Host header reaches the default site: the caches must stay bounded (500 sites reached
+#: at two names each fit).
+MAX_RENDERERS = 1024
+
+
+@dataclass(frozen=True)
+class Recent:
+    """What a request to one address needed, kept for ESTRADE_CONTENT_RECHECK_SECONDS: a page
+    view within that time asks the database nothing (which site the host is, its theme and
+    campaign) and the folder nothing."""
+
+    renderer: SiteRenderer
+    language: str
+    taken: float
 
 
 def legal_block(site: Site) -> Markup:
@@ -71,7 +85,26 @@ class LiveRenderers:
         self.max_entries = max_entries
         self.themes = ThemeVersions()
         self._entries: OrderedDict[tuple[int, str], _Entry] = OrderedDict()
+        self._recent: OrderedDict[str, Recent] = OrderedDict()
         self._lock = threading.Lock()
+
+    def recent(self, address: str, max_age: float) -> Recent | None:
+        """The renderer last used for ``address`` (scheme and Host as received), if it was
+        looked up less than ``max_age`` seconds ago (never when ``max_age`` is 0)."""
+        if max_age <= 0:
+            return None
+        with self._lock:
+            found = self._recent.get(address)
+        if found is None or time.monotonic() - found.taken >= max_age:
+            return None
+        return found
+
+    def remember(self, address: str, renderer: SiteRenderer, language: str) -> None:
+        with self._lock:
+            self._recent[address] = Recent(renderer, language, time.monotonic())
+            self._recent.move_to_end(address)
+            while len(self._recent) > self.max_entries:
+                self._recent.popitem(last=False)
 
     def renderer(self, site: Site, request_base: str) -> SiteRenderer:
         """The renderer of ``site`` (needs an application context). Canonical addresses, the
@@ -106,6 +139,12 @@ class LiveRenderers:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._recent.clear()
+
+    def forget_recent(self) -> None:
+        """A page was published: the next request looks its site's content up again."""
+        with self._lock:
+            self._recent.clear()
 
 
 def live_renderers(app: Flask) -> LiveRenderers:

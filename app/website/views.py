@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, g, request, send_file
 from app.access import public
 from app.campaigns.models import Site
 from app.campaigns.service import site_for_host
+from app.website.fastpath import CACHEABLE
 from app.website.live import live_renderers
 from app.website.render import Output, SiteRenderer
 from app.website.repository import site_language
@@ -54,8 +55,14 @@ def renderer() -> SiteRenderer:
     building = current_app.extensions.get(BUILD_RENDERER)
     if building is not None:
         return building
+    recent = g.get("recent_renderer")
+    if recent is not None:
+        return recent.renderer
     site = current_site()
-    return live_renderers(current_app).renderer(site, request.host_url.rstrip("/"))
+    cache = live_renderers(current_app)
+    found = cache.renderer(site, request.host_url.rstrip("/"))
+    cache.remember(request.host_url, found, g.get("site_language", "fr"))
+    return found
 
 
 def _render(path: str) -> Response:
@@ -63,6 +70,10 @@ def _render(path: str) -> Response:
     if current_app.extensions.get(BUILD_RENDERER) is not None:  # the export renders fresh
         return _respond(site_renderer.render_url(path), site_renderer)
     page = served(site_renderer, path)
+    if page.output.status == 200 and g.get("recent_renderer") is None:
+        # Only a page from a renderer just re-checked is kept by app.website.fastpath, so
+        # what it answers is never older than one recheck period plus the folder's own.
+        request.environ[CACHEABLE] = True
     return _respond(page.output, site_renderer, page.etag, page.last_modified)
 
 
@@ -95,8 +106,17 @@ def remember_site_language() -> None:
     """Public pages speak the site's language (``language`` in site.toml, French by
     default); the staff area follows each staff member's choice (``select_locale``)."""
     g.site = None  # looked up once per public request, reused by current_site()
+    g.recent_renderer = None
     if request.blueprint not in PUBLIC_BLUEPRINTS:
         return
+    if request.blueprint == "website" and BUILD_RENDERER not in current_app.extensions:
+        # The hot path: this address was looked up less than a recheck period ago.
+        recent = live_renderers(current_app).recent(
+            request.host_url, float(current_app.config["ESTRADE_CONTENT_RECHECK_SECONDS"]))
+        if recent is not None:
+            g.recent_renderer = recent
+            g.site_language = recent.language
+            return
     g.site = site = site_for_host(request.host, current_app.config["ESTRADE_DEFAULT_SITE"])
     root = Path(current_app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir if site else None
     g.site_language = site_language(root) if root else "fr"

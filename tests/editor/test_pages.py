@@ -217,3 +217,17 @@ def test_the_editor_and_the_conflict_screen_say_who_else_has_the_page_open(
     assert answer == {"others": ["seconde@example.org"]}
 
     assert presence.others(pid, other) == ["editor@example.org"]
+
+
+def test_publishing_rewrites_the_page_in_the_static_root(
+        app, editor_login, content_copy: Path, tmp_path: Path) -> None:
+    root = tmp_path / "static"
+    app.config["ESTRADE_STATIC_ROOT"] = str(root)
+    form = edit_form(editor_login, "equipe.md")
+    form["body"] += "\nVisible par nginx aussitôt.\n"
+    pid = page_id("equipe.md")
+    editor_login.post(f"/admin/pages/{pid}/enregistrer", data=form)
+    editor_login.post(f"/admin/pages/{pid}/publier", data={"base": head("equipe.md")})
+    served = root / "127.0.0.1" / "equipe" / "index.html"
+    assert "Visible par nginx aussitôt." in served.read_text(encoding="utf-8")
+    assert served.read_bytes() == editor_login.get("/equipe/").data  # the app's own bytes
