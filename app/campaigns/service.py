@@ -119,6 +119,29 @@ def _date(section: str, key: str, value: Any, required: bool = False) -> date | 
                         "(format attendu AAAA-MM-JJ).") from None
 
 
+def _silence_settings(election: dict[str, Any]) -> tuple[str | None, str | None]:
+    """``timezone`` (an IANA zone, Europe/Paris when absent) and ``polls_close`` ("HH:MM",
+    20:00 when absent) of [election]: the electoral silence's bounds (WEB-1)."""
+    from datetime import time
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone = str(election.get("timezone") or "").strip() or None
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SiteError(f"[election] timezone « {zone} » n'est pas un fuseau horaire "
+                            "connu (par exemple « America/Cayenne »).") from None
+    close = str(election.get("polls_close") or "").strip() or None
+    if close is not None:
+        try:
+            time.fromisoformat(close)
+        except ValueError:
+            raise SiteError(f"[election] polls_close « {close} » : indiquez une heure "
+                            "HH:MM, par exemple « 20:00 ».") from None
+    return zone, close
+
+
 def parse_campaign_file(path: Path) -> CampaignSpec:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -133,6 +156,7 @@ def parse_campaign_file(path: Path) -> CampaignSpec:
         raise SiteError("[election] kind doit être l'un de : " + ", ".join(ELECTION_KINDS))
     election["round1"] = _date("election", "round1", election.get("round1"), required=True)
     election["round2"] = _date("election", "round2", election.get("round2"))
+    election["timezone"], election["polls_close"] = _silence_settings(election)
     try:  # DON-2: which election this is, whatever the campaign calls it
         election["identity"] = election_identity(
             election["kind"], election["round1"], str(election.get("scope") or ""),
@@ -229,6 +253,8 @@ def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
         db.session.add(election)
     else:
         election.round2 = e["round2"] or election.round2
+    # WEB-1: the rounds' time zone (overseas) and when the polls close, read by the editor.
+    election.timezone, election.polls_close = e["timezone"], e["polls_close"]
     campaign = current or Campaign(site=site)
     c = spec.campaign
     campaign.election = election

@@ -164,3 +164,17 @@ def test_defect4_gift_before_the_mandataire_declaration_is_refused(runner, tmp_p
     assert early.status == "refused" and early.decision.rules == ("MAND-1",)
     assert "01/10/2031" in early.decision.messages[0]
     assert cheque(campaign, 10_000, on=date(2031, 10, 1)).status == "accepted"
+
+
+def test_the_campaign_file_sets_the_silence_zone_and_closing_time(runner, tmp_path) -> None:
+    """WEB-1: an overseas election's silence follows its own clock and closing time."""
+    path = campaign_file(tmp_path, "Outre-mer", campaign="population = 61550",
+                         election='timezone = "America/Cayenne"\npolls_close = "19:00"')
+    assert load(runner, "cayenne", path).exit_code == 0
+    election = campaign_of("cayenne").election
+    assert (election.timezone, election.polls_close) == ("America/Cayenne", "19:00")
+    for bad, said in (('timezone = "Mars/Olympus"', "fuseau horaire"),
+                      ('polls_close = "vingt heures"', "HH:MM")):
+        wrong = campaign_file(tmp_path, "Faux", campaign="population = 61550", election=bad)
+        result = load(runner, "faux", wrong)
+        assert result.exit_code == 1 and said in result.output
