@@ -38,6 +38,15 @@ def campaign_donor_ids(campaign_id: int) -> set[int]:
         if i is not None}
 
 
+def holds_other_campaigns(campaign_id: int, donor_ids: tuple[int, ...]) -> bool:
+    """Whether any of these records (with the records merged with them) has an entry in
+    another campaign: merging them is then not this campaign's treasurer's decision."""
+    group = {member for donor_id in donor_ids for member in donor_group(donor_id)}
+    return db.session.scalar(select(LedgerEntry.id).where(
+        LedgerEntry.donor_id.in_(group), LedgerEntry.campaign_id != campaign_id).limit(1)) \
+        is not None
+
+
 def duplicates_for(campaign_id: int) -> Any:
     """Likely pairs of donor records of one person among this campaign's donors (DON-2: the
     cap is per person), less the pairs the treasurer already kept apart. Donors of other

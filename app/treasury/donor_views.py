@@ -18,7 +18,12 @@ from app.accounts.decorators import site_required
 from app.core.finance.money import format_cents
 from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.dbutil import transaction
-from app.ledger.donors import campaign_donor_ids, keep_apart, merge_donors
+from app.ledger.donors import (
+    campaign_donor_ids,
+    holds_other_campaigns,
+    keep_apart,
+    merge_donors,
+)
 from app.ledger.errors import LedgerError
 from app.ledger.totals import money_to_refund
 from app.treasury.downloads import own_campaign
@@ -79,6 +84,13 @@ def _decide(campaign_id: int, donor_id: int, merge: bool) -> Any:
             flash(_("Choisissez une fiche parmi les donateurs de cette campagne."), "error")
         return redirect(back, 303)
     reason = form.reason.data.strip()
+    if merge and holds_other_campaigns(campaign.id, (donor_id, form.other.data)):
+        # A merge changes what the person may still give in every campaign of the election
+        # and can flag another campaign's gifts (DON-16): not one campaign's decision.
+        flash(_("Ces fiches ne peuvent pas être fusionnées depuis cette campagne : demandez "
+                "la fusion à l'administrateur de l'installation (estrade donors merge)."),
+              "error")
+        return redirect(back, 303)
     try:
         with transaction():
             if merge:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app import audit
 from app.accounts.decorators import site_required
 from app.campaigns.models import Campaign
 from app.core.finance.identity import IDENTITY_FIELDS
@@ -19,7 +32,7 @@ from app.core.finance.money import format_cents
 from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.dbutil import transaction
 from app.donations.refunds import RefundApprovalError, approve, list_requests, refund_site_id
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import identity_of
 from app.ledger.anchor import build_anchor
 from app.ledger.gifts import DonorIdentity, GiftInput, record_gift
@@ -69,11 +82,26 @@ def _identity(form: OfflineGiftForm) -> DonorIdentity | None:
                          attests_eligibility=form.attested.data)
 
 
+def _refused(response: Any) -> bool:
+    return bool(response.status_code == 422)
+
+
+def _treasurer_key() -> str:
+    return f"treasurer:{current_user.get_id()}"
+
+
 @bp.route("/enregistrer", methods=["GET", "POST"])
 @site_required("treasury")
+@limiter.limit("30 per hour", methods=["POST"], key_func=_treasurer_key, deduct_when=_refused,
+               scope="treasury-refusals")
 def record() -> Any:
     """A gift received outside the website, checked by the compliance core before booking:
-    a refused gift writes nothing and the form keeps what was typed."""
+    a refused gift writes nothing but its audit row, and the form keeps what was typed.
+
+    DON-2 is decided over the person's gifts to the whole election, so a refusal tells the
+    treasurer something of what others gave: every refusal is audited (who, which rules, a
+    keyed digest of the identity tried) and refusals are limited per treasurer, so a rival
+    list's treasurer cannot probe the electoral roll unseen (docs/security.md)."""
     form = OfflineGiftForm()
     form.campaign.choices = _campaign_choices()
     if not form.campaign.choices:
@@ -103,6 +131,13 @@ def record() -> Any:
                 flash(f"{reason.rule} — {reason.message}", "warning")
             return redirect(url_for("treasury.dashboard"), 303)
         decision = outcome.decision
+        identity = _identity(form)
+        digest = "" if identity is None else hmac.new(
+            str(current_app.config["SECRET_KEY"]).encode(), identity.key.encode(),
+            hashlib.sha256).hexdigest()[:16]
+        with transaction():
+            audit.record("gift.refused", db.session.get(Campaign, form.campaign.data),
+                         rules=list(decision.rules), amount_cents=amount, identity=digest)
     status = 422 if request.method == "POST" else 200
     return render_template("treasury/record.html", form=form, decision=decision,
                            identity_fields=IDENTITY_FIELDS), status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -196,3 +197,48 @@ def test_the_treasurer_downloads_the_anchor_and_it_shows_a_truncation_later(
     client.post("/admin/logout")
     auth.login("editor@example.org")
     assert client.get(f"/admin/tresorerie/{campaign.id}/ancre.json").status_code == 403
+
+
+def test_a_refused_booking_is_audited_and_refusals_are_limited(client, auth, demo_site, rival,
+                                                               in_window) -> None:
+    """A rival list's treasurer typing names from the electoral roll to read DON-2 refusals
+    leaves a trace, and cannot go on for long (issue 9: nothing leaks anyone's giving)."""
+    from app.audit import AuditEntry
+
+    auth.login("treasurer@example.org")
+    probe = client.post("/admin/tresorerie/enregistrer", data=_form(
+        client, amount="4600,00", nom="Secret", prenom="Donatrice"))
+    assert probe.status_code == 422 and "DON-2" in probe.get_data(as_text=True)
+    db.session.rollback()
+    [row] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "gift.refused"))
+    details = json.loads(row.details)
+    assert details["rules"] == ["DON-2"] and details["amount_cents"] == 460_000
+    assert "Secret" not in row.details and len(details["identity"]) == 16
+    assert _entries()[-1].source_ref == "rival:1"  # nothing booked
+    answers = [client.post("/admin/tresorerie/enregistrer", data=_form(
+        client, amount="4600,00", nom="Secret", prenom="Donatrice")).status_code
+        for _ in range(30)]
+    assert answers[:29] == [422] * 29 and answers[-1] == 429
+
+
+def test_a_campaign_cannot_merge_records_that_hold_a_rivals_gifts(client, auth, demo_site,
+                                                                  rival, in_window) -> None:
+    """Merging changes the cap of the person in every campaign and may flag a rival's gift
+    (DON-16): a campaign's treasurer may only merge records that are its own alone."""
+    from app.ledger.models import ComplianceFlag, Donor
+
+    cid = demo_site.campaign.id
+    theirs = tx(record_gift, GiftInput(campaign_id=cid, amount_cents=100, on=date(2026, 11, 3),
+                                       method="cheque", identity=identity("Secret", "Donatrice"),
+                                       source_ref="a:1"))
+    mine = tx(record_gift, GiftInput(campaign_id=cid, amount_cents=370_000,
+                                     on=date(2026, 11, 3), method="cheque",
+                                     identity=identity("Inventé", "Nom"), source_ref="a:2"))
+    auth.login("treasurer@example.org")
+    answer = client.post(f"/admin/tresorerie/{cid}/donateurs/{mine.donor_id}/fusionner",
+                         data={"other": theirs.donor_id, "reason": "même personne"},
+                         follow_redirects=True)
+    assert "demandez la fusion" in answer.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalars(select(ComplianceFlag)).all() == []
+    assert db.session.get(Donor, mine.donor_id).merged_into_id is None
