@@ -16,7 +16,7 @@ from app.accounts.decorators import site_required
 from app.dbutil import transaction
 from app.editor import actions, compare, presence
 from app.editor.models import PageRevision
-from app.editor.views import bp, get_page, page_site, wants_json
+from app.editor.views import bp, get_page, page_site, text_problems, wants_json
 from app.extensions import db
 from app.timeutil import PARIS
 
@@ -147,6 +147,11 @@ def conflict(page_id: int, revision_id: int) -> Any:
         text = mine.text if choice == "mine" else request.form.get("merged", "")
         text = text.replace("\r\n", "\n")
         base = request.form.get("base", "")
+        if problems := text_problems(page, site, text):  # the editing screen's own checks
+            for problem in problems:
+                flash(problem, "error")
+            return redirect(url_for("editor.conflict", page_id=page.id,
+                                    revision_id=mine.id), 303)
         try:
             with transaction():
                 actions.save(page, text, int(base) if base.isdigit() else None, current_user,

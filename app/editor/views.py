@@ -158,8 +158,14 @@ def posted_text(page: EditorPage, site: Site, check: bool = True) -> tuple[str, 
         fields = form_fields(request.form, pagefile.fields_of(parsed) if parsed else None)
         body = request.form.get("body", "").replace("\r\n", "\n")
         text = pagefile.compose(fields, body, page.path, root, previous)
+    return text, text_problems(page, site, text, check)
+
+
+def text_problems(page: EditorPage, site: Site, text: str, check: bool = True) -> list[str]:
+    """What is wrong with a page file's text (French): unreadable, or (with ``check``) an
+    address another page of the site has or the app reserves."""
     problems = []
-    page_now, problem = pagefile.read(page.path, text, root)
+    page_now, problem = pagefile.read(page.path, text, actions.pages_root(site))
     if page_now is None:
         problems.append(problem)
     elif check:
@@ -168,7 +174,7 @@ def posted_text(page: EditorPage, site: Site, check: bool = True) -> tuple[str, 
         address = pagefile.address_problem(page_now.slug, taken, page.path)
         if address:
             problems.append(address)
-    return text, problems
+    return problems
 
 
 def _base_id() -> int | None:

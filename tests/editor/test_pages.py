@@ -231,3 +231,21 @@ def test_publishing_rewrites_the_page_in_the_static_root(
     served = root / "127.0.0.1" / "equipe" / "index.html"
     assert "Visible par nginx aussitôt." in served.read_text(encoding="utf-8")
     assert served.read_bytes() == editor_login.get("/equipe/").data  # the app's own bytes
+
+
+def test_a_merge_on_the_conflict_screen_gets_the_same_address_checks(editor_login) -> None:
+    """The merged text cannot give the page another page's address (attacker review)."""
+    client = editor_login
+    first = edit_form(client, "equipe.md")
+    second = dict(first)
+    first["body"] += "\nUne phrase.\n"
+    second["body"] += "\nUne autre.\n"
+    url = f"/admin/pages/{page_id('equipe.md')}/enregistrer"
+    assert client.post(url, data=first).status_code == 302
+    refused = client.post(url, data=second, headers={"Accept": "application/json"})
+    taken = "---\ntitle: Usurpée\nslug: faire-un-don\n---\n\nTexte.\n"
+    before = head("equipe.md")
+    answer = client.post(refused.json["conflict"], data={"choice": "merge", "merged": taken,
+                                                         "base": str(before)})
+    assert answer.status_code == 303 and "/conflit/" in answer.headers["Location"]
+    assert head("equipe.md") == before  # nothing saved
