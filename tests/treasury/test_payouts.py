@@ -113,6 +113,7 @@ def test_bank_csv_matches_a_payout_and_reports_bad_lines(client, auth, demo_site
     auth.login("treasurer@example.org")
     url = PAGE.format(demo_site.campaign.id)
     csv = ("Date;Libellé;Montant\n"
+           "10/11/2026;VIR STRIPE ANCIEN;344,25\n"  # the amount, ten days off
            "22/11/2026;VIR STRIPE PAYMENTS UK;344,25\n"
            "31/11/2026;VIR ILLISIBLE;12,00\n"
            "21/11/2026;VIR DUPONT;1 234,56\n"
@@ -122,8 +123,9 @@ def test_bank_csv_matches_a_payout_and_reports_bad_lines(client, auth, demo_site
     html = _text(response)
     assert response.status_code == 200, html
     assert "1 virement rapproché." in html
-    assert "Ligne 3 : date illisible « 31/11/2026 »" in html
-    assert "Ligne 4 : aucun virement Stripe de 1 234,56 € à ±3 jours du 21/11/2026" in html
+    assert "Ligne 2 : aucun virement Stripe de 344,25 € à ±3 jours du 10/11/2026" in html
+    assert "Ligne 4 : date illisible « 31/11/2026 »" in html
+    assert "Ligne 5 : aucun virement Stripe de 1 234,56 € à ±3 jours du 21/11/2026" in html
     assert "PRLV ORANGE" not in html  # a debit is never a payout
     db.session.rollback()
     match = db.session.scalars(select(PayoutMatch)).one()
@@ -137,7 +139,7 @@ def test_bank_csv_matches_a_payout_and_reports_bad_lines(client, auth, demo_site
     # Imported again: the payout is already matched, the line is reported, nothing doubles.
     again = _text(client.post(url + "/releve", data={"statement": (BytesIO(csv), "r.csv")},
                               content_type="multipart/form-data"))
-    assert "Ligne 2 : aucun virement Stripe de 344,25 €" in again
+    assert "Ligne 3 : aucun virement Stripe de 344,25 €" in again
     assert "Rapproché du relevé : 22/11/2026, 344,25 €" in again
     assert len(db.session.scalars(select(PayoutMatch)).all()) == 1
 
