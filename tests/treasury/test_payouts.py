@@ -164,3 +164,19 @@ def test_match_by_hand_checks_the_amount(client, auth, demo_site, users,
         ("manuel", users["treasurer"].id, date(2026, 11, 21))
     html = _text(client.get(url))
     assert "Rapproché du relevé : 21/11/2026, 344,25 €, « VIR STRIPE » (à la main" in html
+
+
+def test_gateway_lists_payouts_on_a_stripe_server(stripe_gateway, stripe_recorder) -> None:
+    """The production calls against localstripe, which keeps (fake) payouts but cannot filter
+    balance transactions by payout: that answer is stubbed, and the recorder shows the request
+    is the documented ``GET /v1/balance_transactions?payout=po_…``."""
+    created = stripe_gateway.client.v1.payouts.create(params={"amount": 1_234,
+                                                              "currency": "eur"})
+    listed = stripe_gateway.list_payouts(limit=5)
+    assert [(p["id"], p["amount"]) for p in listed] == [(created.id, 1_234)]
+    assert stripe_recorder.last("GET", "/v1/payouts").params == {"limit": "5"}
+    stripe_recorder.stub("GET", "/v1/balance_transactions",
+                         stripe_list("/v1/balance_transactions", []))
+    assert stripe_gateway.list_payout_transactions(created.id) == []
+    assert stripe_recorder.last("GET", "/v1/balance_transactions").params == {
+        "payout": created.id, "limit": "100"}
