@@ -19,6 +19,7 @@ from app.campaigns.models import Campaign
 from app.core.finance.money import MoneyError, format_cents, parse_amount
 from app.dbutil import transaction
 from app.donations.stripe import open_gateway
+from app.donations.stripe.gateway import stripe as sdk
 from app.extensions import db
 from app.ledger.errors import LedgerError
 from app.treasury import payouts
@@ -54,7 +55,7 @@ def _payouts(campaign: Campaign) -> list[payouts.PayoutView] | None:
             flash(_("Mode démonstration : aucun compte Stripe, donc aucun virement."), "info")
             return None
         return payouts.campaign_payouts(campaign, gateway)
-    except Exception:  # a Stripe or network error must not hide the page
+    except sdk.StripeError:  # Stripe down or refusing: say so, keep the page
         current_app.logger.exception("Stripe payouts could not be read")
         flash(_("Stripe ne répond pas : les virements ne peuvent pas être lus pour le moment."),
               "error")

@@ -180,3 +180,13 @@ def test_gateway_lists_payouts_on_a_stripe_server(stripe_gateway, stripe_recorde
     assert stripe_gateway.list_payout_transactions(created.id) == []
     assert stripe_recorder.last("GET", "/v1/balance_transactions").params == {
         "payout": created.id, "limit": "100"}
+
+
+def test_stripe_down_says_so(client, auth, demo_site, stripe_payouts) -> None:
+    stripe_payouts.stub("GET", "/v1/payouts", {"error": {"type": "api_error",
+                                                         "message": "boom"}}, status=500)
+    auth.login("treasurer@example.org")
+    response = client.get(PAGE.format(demo_site.campaign.id))
+    assert response.status_code == 200
+    html = _text(response)
+    assert "Stripe ne répond pas" in html and "po_demo" not in html
