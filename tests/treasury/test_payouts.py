@@ -20,6 +20,7 @@ from app.audit import AuditEntry
 from app.donations.stripe import GATEWAY_EXTENSION
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
+from app.ledger.entries import record_refund
 from app.ledger.gifts import GiftInput, record_gift
 from app.treasury.payouts import PayoutMatch
 from tests.factories import identity, tx
@@ -30,11 +31,11 @@ ARRIVAL = int(datetime(2026, 11, 20, tzinfo=UTC).timestamp())
 PAGE = "/admin/tresorerie/{}/virements-stripe"
 
 
-def _gift(campaign_id: int, charge: str, cents: int, nom: str, prenom: str) -> None:
-    tx(record_gift, GiftInput(campaign_id=campaign_id, amount_cents=cents,
+def _gift(campaign_id: int, charge: str, cents: int, nom: str, prenom: str) -> int:
+    return tx(record_gift, GiftInput(campaign_id=campaign_id, amount_cents=cents,
                               on=date(2026, 11, 15), method="carte",
                               identity=identity(nom, prenom),
-                              source_ref=f"stripe:charge:{charge}"))
+                              source_ref=f"stripe:charge:{charge}")).entry_id or 0
 
 
 @pytest.fixture
@@ -42,12 +43,17 @@ def stripe_payouts(app: Flask, demo_site: Any, rival: dict[str, Any]) -> Iterato
     """Two gifts of the demo campaign and one of the rival's in one payout of the shared
     Stripe account; a second payout carries only the rival's money."""
     _gift(demo_site.campaign.id, "ch_demo1", 10_000, "Durand", "Claire")
-    _gift(demo_site.campaign.id, "ch_demo2", 5_000, "Petit", "Louis")
+    petit = _gift(demo_site.campaign.id, "ch_demo2", 5_000, "Petit", "Louis")
+    # Refunded from the Stripe dashboard: booked, but never approved by the mandataire.
+    tx(record_refund, petit, 1_000, on=date(2026, 11, 16), source_ref="stripe:refund:re_demo",
+       reason="Remboursement Stripe")
     _gift(rival["campaign"].id, "ch_rival", 20_000, "Cachée", "Rivale")
     txns = [balance_transaction_object(amount=10_000, fee=170, source="ch_demo1"),
             balance_transaction_object(amount=5_000, fee=95, source="ch_demo2"),
-            balance_transaction_object(amount=20_000, fee=310, source="ch_rival")]
-    net = sum(t["net"] for t in txns)  # 344,25 €
+            balance_transaction_object(amount=20_000, fee=310, source="ch_rival"),
+            balance_transaction_object(amount=-1_000, source="re_demo", type="refund",
+                                       reporting_category="refund")]
+    net = sum(t["net"] for t in txns)  # 334,25 €
     payout = payout_object(amount=net, arrival_date=ARRIVAL, payout_id="po_demo")
     txns.append(balance_transaction_object(amount=-net, source="po_demo", type="payout",
                                            reporting_category="payout"))
@@ -83,7 +89,9 @@ def test_payout_figures_donors_and_nothing_of_the_rival(client, auth, demo_site,
     html = _text(client.get(url))
     assert "po_demo" in html and "po_rival" not in html  # no line of this campaign
     assert "Virement du 20/11/2026" in html
-    assert "350,00 €" in html and "5,75 €" in html and "344,25 €" in html  # gross, fees, net
+    assert "340,00 €" in html and "5,75 €" in html and "334,25 €" in html  # gross, fees, net
+    assert "Remboursement — <strong>sans approbation du mandataire (R39-1-1)</strong>" in html
+    assert "-10,00 €" in html or "−10,00 €" in html
     assert "Claire Durand" in html and "Louis Petit" in html and "98,30 €" in html
     assert "Hors campagne : 1 opération, net 196,90 €" in html
     assert "Cachée" not in html and "Rivale" not in html and "ch_rival" not in html
@@ -99,7 +107,7 @@ def test_rival_treasurer_gets_404_and_an_editor_403(client, auth, demo_site, riv
     auth.login("tresorier.rival@example.org")
     assert client.get(url).status_code == 404
     assert client.post(url + "/po_demo/rapprocher", data={
-        "on": "2026-11-20", "amount": "344,25"}).status_code == 404
+        "on": "2026-11-20", "amount": "334,25"}).status_code == 404
     assert client.post(url + "/releve").status_code == 404
     assert db.session.scalars(select(PayoutMatch)).all() == []
     client.post("/admin/logout")
@@ -113,8 +121,8 @@ def test_bank_csv_matches_a_payout_and_reports_bad_lines(client, auth, demo_site
     auth.login("treasurer@example.org")
     url = PAGE.format(demo_site.campaign.id)
     csv = ("Date;Libellé;Montant\n"
-           "10/11/2026;VIR STRIPE ANCIEN;344,25\n"  # the amount, ten days off
-           "22/11/2026;VIR STRIPE PAYMENTS UK;344,25\n"
+           "10/11/2026;VIR STRIPE ANCIEN;334,25\n"  # the amount, ten days off
+           "22/11/2026;VIR STRIPE PAYMENTS UK;334,25\n"
            "31/11/2026;VIR ILLISIBLE;12,00\n"
            "21/11/2026;VIR DUPONT;1 234,56\n"
            "21/11/2026;PRLV ORANGE;-39,99\n").encode("cp1252")
@@ -123,14 +131,14 @@ def test_bank_csv_matches_a_payout_and_reports_bad_lines(client, auth, demo_site
     html = _text(response)
     assert response.status_code == 200, html
     assert "1 virement rapproché." in html
-    assert "Ligne 2 : aucun virement Stripe de 344,25 € à ±3 jours du 10/11/2026" in html
+    assert "Ligne 2 : aucun virement Stripe de 334,25 € à ±3 jours du 10/11/2026" in html
     assert "Ligne 4 : date illisible « 31/11/2026 »" in html
     assert "Ligne 5 : aucun virement Stripe de 1 234,56 € à ±3 jours du 21/11/2026" in html
     assert "PRLV ORANGE" not in html  # a debit is never a payout
     db.session.rollback()
     match = db.session.scalars(select(PayoutMatch)).one()
     assert (match.payout_id, match.bank_on, match.bank_amount_cents, match.method) == \
-        ("po_demo", date(2026, 11, 22), 34_425, "releve")
+        ("po_demo", date(2026, 11, 22), 33_425, "releve")
     assert match.matched_by_id == users["treasurer"].id
     assert match.bank_label == "VIR STRIPE PAYMENTS UK"
     audit = db.session.scalars(select(AuditEntry).where(
@@ -139,8 +147,8 @@ def test_bank_csv_matches_a_payout_and_reports_bad_lines(client, auth, demo_site
     # Imported again: the payout is already matched, the line is reported, nothing doubles.
     again = _text(client.post(url + "/releve", data={"statement": (BytesIO(csv), "r.csv")},
                               content_type="multipart/form-data"))
-    assert "Ligne 3 : aucun virement Stripe de 344,25 €" in again
-    assert "Rapproché du relevé : 22/11/2026, 344,25 €" in again
+    assert "Ligne 3 : aucun virement Stripe de 334,25 €" in again
+    assert "Rapproché du relevé : 22/11/2026, 334,25 €" in again
     assert len(db.session.scalars(select(PayoutMatch)).all()) == 1
 
 
@@ -151,19 +159,19 @@ def test_match_by_hand_checks_the_amount(client, auth, demo_site, users,
     wrong = client.post(url + "/po_demo/rapprocher",
                         data={"on": "2026-11-21", "amount": "344,00", "label": "VIR"})
     assert wrong.status_code == 422
-    assert "diffère du virement Stripe (344,25 €)" in _text(wrong)
+    assert "diffère du virement Stripe (334,25 €)" in _text(wrong)
     assert db.session.scalars(select(PayoutMatch)).all() == []
     assert client.post(url + "/po_rival/rapprocher", data={
         "on": "2026-11-21", "amount": "50,00"}).status_code == 404  # not this campaign's
     done = client.post(url + "/po_demo/rapprocher",
-                       data={"on": "2026-11-21", "amount": "344,25", "label": "VIR STRIPE"})
+                       data={"on": "2026-11-21", "amount": "334,25", "label": "VIR STRIPE"})
     assert done.status_code == 303
     db.session.rollback()
     match = db.session.scalars(select(PayoutMatch)).one()
     assert (match.method, match.matched_by_id, match.bank_on) == \
         ("manuel", users["treasurer"].id, date(2026, 11, 21))
     html = _text(client.get(url))
-    assert "Rapproché du relevé : 21/11/2026, 344,25 €, « VIR STRIPE » (à la main" in html
+    assert "Rapproché du relevé : 21/11/2026, 334,25 €, « VIR STRIPE » (à la main" in html
 
 
 def test_gateway_lists_payouts_on_a_stripe_server(stripe_gateway, stripe_recorder) -> None:
