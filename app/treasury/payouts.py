@@ -38,6 +38,8 @@ from app.treasury.actions import require_treasurer
 MATCH_WINDOW_DAYS = 3
 #: Ledger business keys of Stripe money (``app.donations.booking``), by source id.
 SOURCE_REFS = ("stripe:charge:{}", "stripe:refund:{}", "stripe:dispute:{}")
+#: Payouts that never reached the bank: nothing to match.
+UNPAID = ("failed", "canceled")
 
 
 class PayoutMatch(Model):
@@ -188,6 +190,9 @@ def match_payout(campaign: Campaign, user: User, payout: PayoutView, *, bank_on:
     owns the transaction. Refused when the amounts differ or the payout is already matched."""
     require_treasurer(user, campaign)
     require_transaction(db.session)
+    if payout.status in UNPAID:
+        raise LedgerError("REP-3 — Ce virement a échoué ou a été annulé : il n'a crédité "
+                          "aucun compte, rien n'a été rapproché.")
     if bank_amount_cents != payout.amount_cents:
         raise LedgerError(
             f"REP-3 — Le montant du relevé ({format_cents(bank_amount_cents)}) diffère du "
@@ -269,7 +274,7 @@ def import_statement(campaign: Campaign, user: User, data: bytes,
     require_treasurer(user, campaign)
     lines, problems = parse_statement(data)
     report = StatementReport(unmatched=problems)
-    free = [p for p in payouts if p.match is None]
+    free = [p for p in payouts if p.match is None and p.status not in UNPAID]
     window = timedelta(days=MATCH_WINDOW_DAYS)
     for line in lines:
         candidates = sorted((p for p in free if p.amount_cents == line.amount_cents

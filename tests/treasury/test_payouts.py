@@ -88,7 +88,7 @@ def test_payout_figures_donors_and_nothing_of_the_rival(client, auth, demo_site,
     assert url in dashboard
     html = _text(client.get(url))
     assert "po_demo" in html and "po_rival" not in html  # no line of this campaign
-    assert "Virement du 20/11/2026" in html
+    assert "Virement du 20/11/2026 <small><code>po_demo</code> — versé" in html
     assert "340,00 €" in html and "5,75 €" in html and "334,25 €" in html  # gross, fees, net
     assert "Remboursement — <strong>sans approbation du mandataire (R39-1-1)</strong>" in html
     assert "-10,00 €" in html or "−10,00 €" in html
