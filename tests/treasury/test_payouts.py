@@ -198,3 +198,20 @@ def test_stripe_down_says_so(client, auth, demo_site, stripe_payouts) -> None:
     assert response.status_code == 200
     html = _text(response)
     assert "Stripe ne répond pas" in html and "po_demo" not in html
+
+
+def test_a_failed_payout_is_never_matched(app, demo_site, users) -> None:
+    from app.ledger.errors import LedgerError
+    from app.treasury.payouts import PayoutView, match_payout
+
+    failed = PayoutView(id="po_failed", amount_cents=5_000, arrival=date(2026, 11, 20),
+                        status="failed", automatic=True)
+    with pytest.raises(LedgerError, match="échoué ou a été annulé"):
+        tx(match_payout, demo_site.campaign, users["treasurer"], failed,
+           bank_on=date(2026, 11, 20), bank_amount_cents=5_000)
+    with pytest.raises(LedgerError, match="trésorier"):  # an editor may not match anything
+        tx(match_payout, demo_site.campaign, users["editor"],
+           PayoutView(id="po_ok", amount_cents=5_000, arrival=date(2026, 11, 20),
+                      status="paid", automatic=True),
+           bank_on=date(2026, 11, 20), bank_amount_cents=5_000)
+    assert db.session.scalars(select(PayoutMatch)).all() == []
