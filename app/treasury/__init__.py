@@ -10,7 +10,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Routes on the treasury blueprint, in modules of their own.
-    from app.treasury import donor_views, downloads, entries, receipts_views, refund_views  # noqa: F401
+    from app.treasury import (  # noqa: F401
+        donor_views,
+        downloads,
+        entries,
+        payouts_views,
+        receipts_views,
+        refund_views,
+    )
     from app.treasury.views import bp
 
     app.register_blueprint(bp)

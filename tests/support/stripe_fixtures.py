@@ -204,6 +204,11 @@ class _Stub:
     path: str
     body: dict[str, Any]
     status: int = 200
+    params: dict[str, str] | None = None
+
+    def matches(self, request: RecordedRequest) -> bool:
+        return (self.method == request.method and self.path == request.path
+                and all(request.params.get(k) == v for k, v in (self.params or {}).items()))
 
 
 class StripeRecorder(stripe.HTTPClient):
@@ -226,9 +231,12 @@ class StripeRecorder(stripe.HTTPClient):
         timeout does: Stripe did it, the caller never hears so."""
         self._lost.extend([(method.upper(), path)] * times)
 
-    def stub(self, method: str, path: str, body: dict[str, Any], status: int = 200) -> None:
-        """Answer ``method path`` (query ignored) with ``body`` instead of the server."""
-        self._stubs.insert(0, _Stub(method.upper(), path, body, status))
+    def stub(self, method: str, path: str, body: dict[str, Any], status: int = 200,
+             params: Mapping[str, str] | None = None) -> None:
+        """Answer ``method path`` with ``body`` instead of the server (the query is ignored,
+        unless ``params`` names values it must hold)."""
+        self._stubs.insert(0, _Stub(method.upper(), path, body, status,
+                                    dict(params) if params is not None else None))
 
     def add_transform(self, transform: Transform) -> None:
         """Edit every JSON answer passed through (e.g. to give a charge a real-looking fee)."""
@@ -274,8 +282,7 @@ class StripeRecorder(stripe.HTTPClient):
                                    dict(parse_qsl(raw, keep_blank_values=True)))
         with self._lock:
             self.requests.append(recorded)
-            stub = next((s for s in self._stubs
-                         if s.method == method and s.path == recorded.path), None)
+            stub = next((s for s in self._stubs if s.matches(recorded)), None)
         if stub is not None:
             answer_headers = CaseInsensitiveDict({"Content-Type": "application/json",
                                                   "Request-Id": random_id("req_", 14)})

@@ -94,6 +94,21 @@ def balance_transaction_object(*, amount: int, source: str, fee: int = 0,
     return txn
 
 
+def payout_object(*, amount: int, arrival_date: int, payout_id: str | None = None,
+                  status: str = "paid", automatic: bool = True) -> dict[str, Any]:
+    """An automatic payout to the campaign's bank account (localstripe's are fake)."""
+    obj = shape("payout")
+    obj.update(id=payout_id or random_id("po_"), amount=amount, currency=CURRENCY,
+               arrival_date=arrival_date, created=arrival_date - 2 * 86400, status=status,
+               automatic=automatic, balance_transaction=random_id("txn_"))
+    return obj
+
+
+def stripe_list(url: str, data: list[dict[str, Any]]) -> dict[str, Any]:
+    """One page of a Stripe list answer (``has_more`` false)."""
+    return {"object": "list", "url": url, "has_more": False, "data": data}
+
+
 def charge_object(charge: Mapping[str, Any], *,
                   amount_refunded: int | None = None) -> dict[str, Any]:
     """A current-shape Charge from a real one; ``balance_transaction`` stays an id (or null),

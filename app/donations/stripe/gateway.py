@@ -264,6 +264,20 @@ class StripeGateway:
     def retrieve_dispute(self, dispute_id: str) -> dict[str, Any]:
         return _as_dict(self.client.v1.disputes.retrieve(dispute_id))
 
+    # -- payouts (REP-3) ---------------------------------------------------------------------
+
+    def list_payouts(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The account's most recent payouts, newest first (one page of ``limit``)."""
+        page = self.client.v1.payouts.list(params={"limit": limit})
+        return [_as_dict(payout) for payout in page.data]
+
+    def list_payout_transactions(self, payout_id: str) -> list[dict[str, Any]]:
+        """Every balance transaction a payout carries (automatic payouts only: Stripe cannot
+        attribute the transactions of a manual payout), the payout's own included."""
+        page = self.client.v1.balance_transactions.list(
+            params={"payout": payout_id, "limit": 100})
+        return [_as_dict(txn) for txn in page.auto_paging_iter()]
+
     # -- subscriptions -----------------------------------------------------------------------
 
     def retrieve_invoice(self, invoice_id: str) -> dict[str, Any]:
