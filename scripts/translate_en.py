@@ -637,12 +637,72 @@ EN.update({
     'Refusé': 'Refused',
 })
 
+# Payouts (REP-3) and the merge refusal (2026-12-02).
+EN.update({
+    "Ces fiches ne peuvent pas être fusionnées depuis cette campagne : demandez la fusion à l'administrateur de l'installation (estrade donors merge).": "These records cannot be merged from this campaign: ask the installation's administrator for the merge (estrade donors merge).",
+    'Ligne %(n)d : trois colonnes attendues (date ; libellé ; montant), %(found)d trouvée(s).': 'Line %(n)d: three columns expected (date; label; amount), %(found)d found.',
+    'Ligne %(n)d : date illisible « %(value)s » (attendu JJ/MM/AAAA).': 'Line %(n)d: unreadable date “%(value)s” (expected DD/MM/YYYY).',
+    'Ligne %(n)d : %(error)s': 'Line %(n)d: %(error)s',
+    'Ligne %(n)d : aucun virement Stripe de %(amount)s à ±%(days)d jours du %(day)s (%(label)s).': 'Line %(n)d: no Stripe payout of %(amount)s within ±%(days)d days of %(day)s (%(label)s).',
+    "Date de l'opération sur le relevé": 'Date of the line on the bank statement',
+    'Montant crédité': 'Amount credited',
+    'Libellé': 'Label',
+    'Relevé bancaire (CSV : date ; libellé ; montant)': 'Bank statement (CSV: date; label; amount)',
+    'Mode démonstration : aucun compte Stripe, donc aucun virement.': 'Demonstration mode: no Stripe account, so no payouts.',
+    'Stripe ne répond pas : les virements ne peuvent pas être lus pour le moment.': 'Stripe is not answering: the payouts cannot be read at the moment.',
+    'Rapprochement refusé : indiquez la date et le montant du relevé.': 'Matching refused: enter the date and amount from the statement.',
+    'Virement %(id)s rapproché du relevé.': 'Payout %(id)s matched to the statement.',
+    'Choisissez le fichier CSV du relevé.': "Choose the statement's CSV file.",
+    'Relevé trop volumineux (2 Mo au plus).': 'Statement too large (2 MB at most).',
+    '%(n)d virement(s) rapproché(s), %(left)d ligne(s) non rapprochée(s).': '%(n)d payout(s) matched, %(left)d line(s) not matched.',
+    'Virements Stripe et relevé bancaire (REP-3)': 'Stripe payouts and bank statement (REP-3)',
+    ('J-%(num)d', 'J-%(num)d'): ('%(num)d day left', '%(num)d days left'),
+    ('%(num)d donateur', '%(num)d donateurs'): ('%(num)d donor', '%(num)d donors'),
+    'Virements Stripe': 'Stripe payouts',
+    'versé': 'paid',
+    'en cours de virement': 'in transit',
+    'en attente': 'pending',
+    'échoué': 'failed',
+    'annulé': 'cancelled',
+    'Don': 'Donation',
+    'Remboursement': 'Refund',
+    'Litige': 'Dispute',
+    'Remboursement échoué': 'Failed refund',
+    'Virements Stripe (REP-3)': 'Stripe payouts (REP-3)',
+    "Chaque virement de Stripe vers le compte bancaire de la campagne, avec les dons qu'il porte, les frais prélevés et le net crédité. Rapprochez chaque virement de sa ligne du relevé bancaire, à la main ou en important le relevé (CSV).": "Each payout from Stripe to the campaign's bank account, with the donations it carries, the fees taken and the net credited. Match each payout to its line on the bank statement, by hand or by importing the statement (CSV).",
+    'Import du relevé': 'Statement import',
+    ('%(num)d virement rapproché.', '%(num)d virements rapprochés.'): ('%(num)d payout matched.', '%(num)d payouts matched.'),
+    'Lignes non rapprochées': 'Lines not matched',
+    'Importer le relevé bancaire': 'Import the bank statement',
+    'Fichier CSV séparé par des points-virgules : date (JJ/MM/AAAA) ; libellé ; montant (1 234,56). Chaque crédit est rapproché du virement de même montant arrivé à 3 jours près.': 'A CSV file separated by semicolons: date (DD/MM/YYYY); label; amount (1 234,56). Each credit is matched to the payout of the same amount that arrived within 3 days.',
+    'Importer et rapprocher': 'Import and match',
+    'Les virements ne peuvent pas être lus pour le moment.': 'The payouts cannot be read at the moment.',
+    'Virement du %(day)s': 'Payout of %(day)s',
+    'Brut': 'Gross',
+    'Frais Stripe': 'Stripe fees',
+    'Montant viré': 'Amount paid out',
+    "Les opérations ne totalisent pas le montant viré (virement manuel ?) : Stripe ne sait pas attribuer les opérations d'un virement manuel.": 'The transactions do not add up to the amount paid out (a manual payout?): Stripe cannot attribute the transactions of a manual payout.',
+    'Opérations de cette campagne': "This campaign's transactions",
+    "N° d'écriture": 'Entry no.',
+    'Frais': 'Fees',
+    'approuvé par le mandataire': 'approved by the financial agent',
+    'sans approbation du mandataire (R39-1-1)': "without the financial agent's approval (R39-1-1)",
+    ('Hors campagne : %(num)d opération, net %(net)s (sans détail).', 'Hors campagne : %(num)d opérations, net %(net)s (sans détail).'): ('Outside the campaign: %(num)d transaction, net %(net)s (no detail).', 'Outside the campaign: %(num)d transactions, net %(net)s (no detail).'),
+    'Rapproché du relevé : %(day)s, %(amount)s, « %(label)s » (%(how)s, le %(at)s).': 'Matched to the statement: %(day)s, %(amount)s, “%(label)s” (%(how)s, on %(at)s).',
+    'import du relevé': 'statement import',
+    'à la main': 'by hand',
+    'Rapprocher à la main': 'Match by hand',
+    'Marquer rapproché': 'Mark as matched',
+    'Aucun virement Stripe ne porte de don de cette campagne.': 'No Stripe payout carries a donation to this campaign.',
+})
+
 path = Path(__file__).resolve().parent.parent / "app/translations/en/LC_MESSAGES/messages.po"
 with path.open("rb") as handle:
     catalog = read_po(handle, locale="en")
 missing = []
 for message in catalog:
-    if message.id and (not message.string or message.fuzzy):
+    if message.id and (not message.string or message.fuzzy or (
+            isinstance(message.string, tuple) and not all(message.string))):
         if message.id in EN:
             message.string = EN[message.id]
             message.flags.discard("fuzzy")
