@@ -142,7 +142,8 @@ def test_a_new_editor_makes_a_page_with_the_toolbar_only(
     page.wait_for_selector("form[data-mode=visual]")
     page.get_by_role("button", name="Publier", exact=True).click()
     page.wait_for_selector("text=Page publiée")
-    frame = page.frame(name="preview")
+    # The preview frame is attached after the reload: wait for it rather than race it.
+    frame = page.wait_for_selector("iframe[name=preview]").content_frame()
     assert frame is not None
     frame.wait_for_selector("text=Qui peut donner ?")
     preview = frame.inner_html("main")

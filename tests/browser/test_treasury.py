@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from app.ledger.exporter import COLUMNS, CUMULATIVE
 from app.ledger.gifts import GiftInput, record_gift
-from tests.factories import PASSWORD, identity, tx
+from tests.factories import identity, tx
+from tests.support.browser import staff_login
 from tests.support.paths import ROOT
 
 
@@ -26,11 +27,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 def login(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    staff_login(page, base, email)
 
 
 def fill_cheque(page: Any, amount: str) -> None:
@@ -62,7 +59,7 @@ def test_a_cheque_over_the_cap_is_refused_then_the_room_left_is_accepted(
     page.get_by_label("Adresse du domicile fiscal").fill(donor.adresse)
     page.get_by_label("Code postal").fill(donor.code_postal)
     page.get_by_label("Commune").fill(donor.commune)
-    page.get_by_label("Nationalité").fill(donor.nationalite)
+    page.get_by_label("Nationalité").select_option("française")  # DON-1: a choice
     page.get_by_label("Le donateur est une personne physique").check()
     page.get_by_label("Le donateur a signé les attestations").check()
     page.get_by_role("button", name="Vérifier et enregistrer").click()

@@ -28,3 +28,20 @@ def fill_donation_form(page: Any, base: str, *, amount_label: str = "50 €") ->
     page.get_by_label("Je certifie que ce don provient de mes fonds personnels").check()
     page.get_by_label("Je certifie que le total de mes dons").check()
     page.get_by_role("button", name="Continuer vers le paiement sécurisé").click()
+
+
+def staff_login(page: Any, base: str, email: str) -> None:
+    """Log in through the real forms, typing the current TOTP code when the account has a
+    second factor (admins, treasurers, site admins: tests.factories.create_user enrols them)."""
+    from tests.factories import PASSWORD, totp_code
+
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    if "/admin/login/code" in page.url:
+        page.get_by_label("Code de vérification").fill(totp_code(email))
+        page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_url(f"{base}/admin/**")
+    assert "/admin/login" not in page.url, page.url
