@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.editor.models import EditorPage, PageRevision
 from app.extensions import db
-from tests.factories import PASSWORD
+from tests.support.browser import staff_login
 from tests.support.paths import ROOT
 
 SHOTS = ROOT / "docs" / "images" / "editeur"
@@ -31,11 +31,7 @@ def content_copy(app: Flask, tmp_path: Path) -> Iterator[Path]:
 
 
 def login(page: Any, base: str, email: str = "editor@example.org") -> None:
-    page.goto(f"{base}/admin/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base}/admin/")
+    staff_login(page, base, email)
 
 
 def shot(page: Any, name: str) -> None:
