@@ -155,22 +155,30 @@ def dashboard() -> Any:
     return render_template("accounts/dashboard.html", sites=sites)
 
 
+def _password_changed(form: PasswordForm) -> bool:
+    """The password form's submission, shared by « Mon compte » and the forced change: the
+    change (audited), this session kept while every other one ends, the flash."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        with transaction():
+            actions.change_password(current_user, form.new.data, actor=current_user,
+                                    current=form.current.data)
+    except actions.AccountError as exc:
+        form[exc.field or "new"].errors.append(str(exc))
+        return False
+    sessions.keep_current(current_user)  # every other session has ended
+    flash(_("Mot de passe modifié."), "success")
+    return True
+
+
 @bp.route("/compte", methods=["GET", "POST"])
 @staff_required
 def account() -> Any:
     form = PasswordForm()
     locale_form = LocaleForm(locale=current_user.locale or "fr")
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                actions.change_password(current_user, form.new.data, actor=current_user,
-                                        current=form.current.data)
-        except actions.AccountError as exc:
-            form[exc.field or "new"].errors.append(str(exc))
-        else:
-            sessions.keep_current(current_user)  # every other session has ended
-            flash(_("Mot de passe modifié."), "success")
-            return redirect(url_for("accounts.account"))
+    if _password_changed(form):
+        return redirect(url_for("accounts.account"))
     status = 422 if form.errors else 200
     return render_template("accounts/account.html", form=form, locale_form=locale_form,
                            recovery_left=second_factor.recovery_codes_left(current_user),
@@ -182,17 +190,8 @@ def account() -> Any:
 def change_password() -> Any:
     """The password a generated account must replace before reaching any other page."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                actions.change_password(current_user, form.new.data, actor=current_user,
-                                        current=form.current.data)
-        except actions.AccountError as exc:
-            form[exc.field or "new"].errors.append(str(exc))
-        else:
-            sessions.keep_current(current_user)
-            flash(_("Mot de passe modifié."), "success")
-            return redirect(url_for("accounts.dashboard"))
+    if _password_changed(form):
+        return redirect(url_for("accounts.dashboard"))
     status = 422 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
 
