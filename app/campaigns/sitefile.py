@@ -14,7 +14,8 @@ from pathlib import Path
 import tomlkit
 from tomlkit.toml_document import TOMLDocument
 
-from app.core.publishing.site_config import ContentError, SiteConfig, load_site_config
+from app.core.publishing.pages import ContentError
+from app.core.publishing.site_config import SiteConfig, load_site_config
 from app.fileutil import atomic_write_text
 
 FILENAME = "site.toml"
