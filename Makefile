@@ -43,10 +43,11 @@ test: $(VENV)/.installed-test translations
 	@scripts/run-tests.sh
 
 ## make test-fast: the quick loop while working: unit and SQLite HTTP tests, no browser,
-## no PostgreSQL, no outside judges, spread over the machine's cores (under a minute)
+## no PostgreSQL, no outside judges, no `slow` tests (processes, live servers, large sweeps:
+## tests/conftest.py SLOW), spread over the machine's cores (under a minute)
 test-fast: $(VENV)/.installed-test translations
 	$(BIN)/ruff check app tests bench scripts migrations
-	$(BIN)/python -m pytest -q -n auto -m "not browser and not postgres and not judges" $(ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not postgres and not judges and not slow" $(ARGS)
 
 ## make typecheck: mypy, strict on app/core, default on the rest (settings in setup.cfg)
 typecheck: $(VENV)/.installed-test

@@ -25,10 +25,40 @@ from tests.support.database import BACKENDS, POSTGRES_URL, migrate, truncate_all
 pytest_plugins = ["tests.support.stripe_fixtures"]
 
 
+#: Tests that start other processes (the CLI, gunicorn, a killed writer) or a live server in a
+#: thread, or sweep a large input (the public XSS list, the ledger's property test): marked
+#: ``slow``, so ``make test-fast`` leaves them to ``make test``. A node id, or its prefix.
+SLOW = (
+    "tests/test_cli.py::test_init_twice_keeps_data",
+    "tests/test_cli.py::test_relative_instance_path_is_taken_from_the_current_folder",
+    "tests/test_cli.py::test_unreachable_database_gets_a_french_message",
+    "tests/test_serve.py::",
+    "tests/test_live_attacks.py::",
+    "tests/test_security.py::test_the_wsgi_entry_point_refuses_a_weak_key",
+    "tests/test_security.py::test_instance_folder_and_database_are_the_owners_alone",
+    "tests/test_faults.py::test_a_page_save_killed_midway_leaves_the_old_or_the_new_file",
+    "tests/donations/test_demo_mode.py::test_estrade_init_turns_it_on_for_a_new_local_install",
+    "tests/donations/test_no_oracle_live.py::",
+    "tests/donations/test_mail.py::test_stripe_gets_its_answer_before_a_silent_smtp_server",
+    "tests/donations/test_webhook_exactly_once.py::",
+    "tests/accounts/test_password_reset.py::test_on_a_live_server_the_mail_leaves_after",
+    "tests/privacy/test_unsubscribe_live.py::",
+    "tests/website/test_hostile_theme.py::test_a_hostile_theme_reveals_nothing_live",
+    "tests/website/test_watch.py::",
+    "tests/website/test_check_site.py::",
+    "tests/core/publishing/test_sanitize.py::test_xss_payload_list_line_by_line",
+    "tests/core/publishing/test_sanitize.py::test_xss_payloads_in_markdown_contexts_and_blocks",
+    "tests/ledger/test_properties.py::test_ledger_invariants",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Markers from what a test uses: ``db`` (a database), ``postgres`` (its PostgreSQL
-    variant), ``stripe`` (localstripe), ``browser`` (Chromium); ``judges`` is set by hand."""
+    variant), ``stripe`` (localstripe), ``browser`` (Chromium); ``slow`` from :data:`SLOW`;
+    ``judges`` is set by hand."""
     for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
         names = getattr(item, "fixturenames", ())
         if "database_url" in names:
             item.add_marker(pytest.mark.db)
@@ -60,11 +90,26 @@ def postgres_ready(tmp_path_factory: pytest.TempPathFactory) -> str:
     return POSTGRES_URL
 
 
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path) -> Path:
+    """The migrated template with the demo site seeded (``demo_site`` is asked by most tests:
+    seeding once per session instead of once per test)."""
+    from app.campaigns.demo import seed_demo
+
+    path = sqlite_template.with_name("demo.sqlite")
+    shutil.copy(sqlite_template, path)
+    with inside(make_app(f"sqlite:///{path}", path.parent / "demo")) as application:
+        seed_demo(application)
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         path = tmp_path / "estrade.sqlite"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        template = "sqlite_demo_template" if "demo_site" in request.fixturenames \
+            else "sqlite_template"
+        shutil.copy(request.getfixturevalue(template), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_ready")
     truncate_all(url)
@@ -101,7 +146,8 @@ def auth(client: FlaskClient, users: dict[str, Any]) -> AuthActions:
 
 @pytest.fixture
 def demo_site(app: Flask) -> Any:
-    """The demo site and its campaign, seeded as ``estrade init`` does."""
+    """The demo site and its campaign, seeded as ``estrade init`` does (on SQLite the database
+    comes seeded from :func:`sqlite_demo_template`; seeding again changes nothing)."""
     from app.campaigns.demo import seed_demo
 
     seed_demo(app)

@@ -35,15 +35,19 @@ def tx(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 # -- staff accounts ------------------------------------------------------------------------
 
 PASSWORD = "correct-horse-battery-staple"
+#: A cheaper scrypt for the suite's accounts (N=2**10 instead of 2**15): an app under test
+#: hashes with it too (``ESTRADE_TEST_PASSWORD_HASH``, honoured only when ``TESTING``;
+#: tests/accounts/test_password_hashing.py checks that a real app ignores it).
+TEST_HASH_METHOD = "scrypt:1024:8:1"
 _HASHES: dict[str, str] = {}
 
 
 def password_hash(password: str) -> str:
-    """scrypt costs ~50 ms a hash: each test password is hashed once per session."""
+    """Each test password is hashed once per session."""
     if password not in _HASHES:
         from werkzeug.security import generate_password_hash
 
-        _HASHES[password] = generate_password_hash(password, method="scrypt")
+        _HASHES[password] = generate_password_hash(password, method=TEST_HASH_METHOD)
     return _HASHES[password]
 
 

@@ -13,9 +13,8 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import generate_password_hash
 
-from app.accounts.passwords import verify_password
+from app.accounts.passwords import hash_password, verify_password
 from app.extensions import Model, db
 from app.timeutil import utcnow
 
@@ -70,7 +69,7 @@ class User(UserMixin, Model):
         order_by="Membership.id")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return verify_password(self.password_hash, password)

@@ -33,9 +33,33 @@ def generate_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
 
 
-@lru_cache(maxsize=1)
+#: werkzeug's scrypt (N=2**15, r=8, p=1): about 50 ms a hash, by design.
+HASH_METHOD = "scrypt"
+
+
+def hash_method() -> str:
+    """The method new hashes use: always :data:`HASH_METHOD`, except in an app under test
+    (``TESTING``), where ``ESTRADE_TEST_PASSWORD_HASH`` may name a cheaper scrypt so that
+    the suite's thousand logins do not spend minutes hashing. A hash carries its own
+    parameters, so checking works whatever made it."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and current_app.testing:
+        return str(current_app.config.get("ESTRADE_TEST_PASSWORD_HASH", HASH_METHOD))
+    return HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=hash_method())
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
 def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+    return _dummy_hash_for(hash_method())
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

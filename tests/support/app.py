@@ -14,7 +14,7 @@ from app import create_app
 from app.donations.stripe import GATEWAY_EXTENSION
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
-from tests.factories import PASSWORD, totp_code
+from tests.factories import PASSWORD, TEST_HASH_METHOD, totp_code
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
@@ -29,6 +29,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         # As `estrade init` writes it for a local install (tests/donations/test_demo_mode.py
         # checks it is off otherwise).
         "ESTRADE_DEMO_PAYMENTS": True,
+        "ESTRADE_TEST_PASSWORD_HASH": TEST_HASH_METHOD,
     }
     config.update(overrides)
     return create_app(config)
