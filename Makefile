@@ -44,7 +44,7 @@ test: $(VENV)/.installed-test translations
 
 ## make test-fast: the quick loop while working: unit and SQLite HTTP tests, no browser,
 ## no PostgreSQL, no outside judges, no `slow` tests (processes, live servers, large sweeps:
-## tests/conftest.py SLOW), spread over the machine's cores (under a minute)
+## tests/support/tiers.py), spread over the machine's cores (under a minute)
 test-fast: $(VENV)/.installed-test translations
 	$(BIN)/ruff check app tests bench scripts migrations
 	$(BIN)/python -m pytest -q -n auto -m "not browser and not postgres and not judges and not slow" $(ARGS)

@@ -1,0 +1,30 @@
+"""Which tests the quick loop (``make test-fast``) leaves to ``make test``."""
+
+#: Tests that start other processes (the CLI, gunicorn, a killed writer) or a live server in a
+#: thread, or sweep a large input (the public XSS list, the ledger's property test): marked
+#: ``slow``, so ``make test-fast`` leaves them to ``make test``. A node id, or its prefix.
+SLOW = (
+    "tests/test_cli.py::test_init_twice_keeps_data",
+    "tests/test_cli.py::test_relative_instance_path_is_taken_from_the_current_folder",
+    "tests/test_cli.py::test_unreachable_database_gets_a_french_message",
+    "tests/test_serve.py::",
+    "tests/test_live_attacks.py::",
+    "tests/test_security.py::test_the_wsgi_entry_point_refuses_a_weak_key",
+    "tests/test_security.py::test_instance_folder_and_database_are_the_owners_alone",
+    "tests/test_faults.py::test_a_page_save_killed_midway_leaves_the_old_or_the_new_file",
+    "tests/donations/test_demo_mode.py::test_estrade_init_turns_it_on_for_a_new_local_install",
+    "tests/donations/test_no_oracle_live.py::",
+    "tests/donations/test_mail.py::test_stripe_gets_its_answer_before_a_silent_smtp_server",
+    "tests/donations/test_webhook_exactly_once.py::",
+    "tests/accounts/test_password_reset.py::test_on_a_live_server_the_mail_leaves_after",
+    "tests/privacy/test_unsubscribe_live.py::",
+    "tests/website/test_hostile_theme.py::test_a_hostile_theme_reveals_nothing_live",
+    "tests/website/test_watch.py::",
+    "tests/website/test_check_site.py::",
+    "tests/core/publishing/test_sanitize.py::test_xss_payload_list_line_by_line",
+    "tests/core/publishing/test_sanitize.py::test_xss_payloads_in_markdown_contexts_and_blocks",
+    "tests/ledger/test_properties.py::test_ledger_invariants",
+    # age's scrypt passphrase (a second each way); the plain variant stays in the quick loop
+    "tests/test_backup.py::test_backup_wipe_restore_gives_everything_back[sqlite-une phrase",
+    "tests/test_backup.py::test_backup_wipe_restore_gives_everything_back[postgres-une phrase",
+)
