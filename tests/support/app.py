@@ -15,6 +15,7 @@ from app.donations.stripe import GATEWAY_EXTENSION
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
 from tests.factories import PASSWORD, TEST_HASH_METHOD, totp_code
+from tests.support.speed import TEMPLATES
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
@@ -32,7 +33,9 @@ def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "ESTRADE_TEST_PASSWORD_HASH": TEST_HASH_METHOD,
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    TEMPLATES.attach(application)
+    return application
 
 
 @contextmanager
