@@ -86,7 +86,7 @@ def values_from(form: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class LawNote:
-    rule: str  # the law-fr.md rule id the warning applies
+    rule: str  # the rule id (docs/rules.md) the warning applies
     message: str
 
 
