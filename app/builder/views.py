@@ -84,8 +84,9 @@ def new() -> Any:
             step = came_from
         else:
             errors = _check_up_to(index, values)
-            if errors:
+            if errors:  # shown on the first step that has any, and only that step's
                 step = _first_step_with(errors)
+                errors = {k: v for k, v in errors.items() if k in wizard.FIELDS[step]}
             elif came_from == "apparence":
                 return _create(values)
             else:
@@ -114,7 +115,9 @@ def _prefill(step: str, values: dict[str, str], plan: wizard.Plan | None) -> Non
         values["directeur"] = values["candidate"]
     if step == "mandataire" and plan is not None and not values["mandataire_prefecture"]:
         name = communes.departements().get(plan.commune.departement, "")
-        values["mandataire_prefecture"] = _("Préfecture : %(d)s", d=name) if name else ""
+        of = "d’" if name[:1].lower() in "aeiouyhéèêîô" else "de "
+        values["mandataire_prefecture"] = _("Préfecture %(of)s%(d)s", of=of, d=name) \
+            if name else ""
     if step == "apparence":
         values["theme"] = values["theme"] or "base"
         values["couleur"] = values["couleur"] or wizard.default_colour(values["theme"])
