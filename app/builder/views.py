@@ -145,8 +145,13 @@ def _show(step: str, values: dict[str, str], errors: dict[str, str], *,
         themes=wizard.installed_themes(), kinds={k: wizard.kind_label(k)
                                                   for k in wizard.WIZARD_KINDS},
         mandataire_choices=wizard.MANDATAIRE_CHOICES, option_value=option_value,
-        format_date=format_date, labels=_labels())
+        format_date=format_date, day=_day, labels=_labels())
     return page, status or (400 if errors else 200)
+
+
+def _day(text: str) -> str:
+    parsed = wizard.parse_date(text)
+    return format_date(parsed) if parsed else text
 
 
 def _create(values: dict[str, str]) -> Any:
