@@ -145,7 +145,8 @@ def _show(step: str, values: dict[str, str], errors: dict[str, str], *,
         themes=wizard.installed_themes(), kinds={k: wizard.kind_label(k)
                                                   for k in wizard.WIZARD_KINDS},
         mandataire_choices=wizard.MANDATAIRE_CHOICES, option_value=option_value,
-        format_date=format_date, day=_day, labels=_labels())
+        format_date=format_date, day=_day, labels=_labels(),
+        theme_colours={name: wizard.default_colour(name) for name in wizard.installed_themes()})
     return page, status or (400 if errors else 200)
 
 

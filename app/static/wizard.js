@@ -37,3 +37,27 @@
     }, 150);
   });
 })();
+
+// The error summary takes the focus, so a screen reader reads it first.
+(function () {
+  "use strict";
+  const summary = document.getElementById("erreurs");
+  if (summary) summary.focus();
+})();
+
+// Choosing a theme proposes its own main colour, unless the colour was changed by hand.
+(function () {
+  "use strict";
+  const colour = document.querySelector("input[name=couleur]");
+  const radios = document.querySelectorAll("input[name=theme][data-colour]");
+  if (!colour || !radios.length) return;
+  let proposed = colour.value.toLowerCase();
+  radios.forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      if (colour.value.toLowerCase() === proposed) {
+        colour.value = radio.dataset.colour;
+        proposed = colour.value.toLowerCase();
+      }
+    });
+  });
+})();

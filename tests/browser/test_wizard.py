@@ -115,6 +115,7 @@ def test_an_admin_creates_rennes_en_commun_with_the_wizard_alone(
 
     page.wait_for_selector("text=Étape 5 sur 5")
     page.get_by_label("Institutionnel").check()
+    assert page.get_by_label("Couleur principale").input_value() == "#12284b"  # its colour
     shot(page, "etape-5-apparence")
     page.get_by_role("button", name="Créer le site").click()
 
