@@ -78,6 +78,10 @@ def campaign_document(values: dict[str, str], plan: Plan) -> TOMLDocument:
     election["name"] = election_name(values, commune)
     if values["kind"] == "partielle":  # DON-2: a by-election is its own election
         election["territory"] = commune.name
+    elif commune.kind == "arrondissement-municipal":
+        # DON-2: Paris, Lyon and Marseille elect their arrondissement councils apart.
+        election["scope"] = "arrondissements"
+        election["territory"] = communes.fold(commune.name).split(" ", 1)[0]
     election["round1"] = parse_date(values["round1"])
     if values["round2"]:
         election["round2"] = parse_date(values["round2"])

@@ -272,3 +272,12 @@ def test_when_the_database_part_fails_the_folder_goes(admin, content_copy, monke
     db.session.rollback()
     assert not (content_copy / "rennes-en-commun").exists()
     assert db.session.scalar(select(Site.id).where(Site.slug == "rennes-en-commun")) is None
+
+
+def test_an_arrondissement_of_lyon_is_the_election_of_the_arrondissement_councils(admin):
+    answer = create(admin, title="Lyon 3 en commun", commune="Lyon 3e Arrondissement")
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    campaign = db.session.scalar(select(Campaign).join(Site).where(
+        Site.slug == "lyon-3-en-commun"))
+    assert campaign is not None and campaign.population == 100_679
+    assert (campaign.election.scope, campaign.election.territory) == ("arrondissements", "lyon")
