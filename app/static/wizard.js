@@ -1,31 +1,43 @@
-// « Créer un site »: suggestions for the commune field (the wizard works without this file).
+// « Créer un site »: communes proposed while typing (the wizard works without this file: the
+// « Chercher la commune » button lists them from the server).
 (function () {
   "use strict";
   const input = document.querySelector("input[data-suggest]");
   if (!input) return;
-  const list = document.getElementById(input.getAttribute("list"));
+  const list = document.getElementById("commune-suggestions");
   const status = document.getElementById("commune-status");
   const code = document.querySelector("input[type=hidden][name=commune_code]");
   let timer = null;
   let last = "";
+  function choose(commune) {
+    input.value = commune.value;
+    if (code) code.value = commune.code;
+    last = commune.value;
+    list.replaceChildren();
+    list.hidden = true;
+    status.textContent = commune.label + " : commune choisie.";
+    input.focus();
+  }
   function fill(communes) {
     list.replaceChildren(...communes.map(function (c) {
-      const option = document.createElement("option");
-      option.value = c.value;
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
       const people = (c.population || 0).toLocaleString("fr-FR");
-      option.textContent = c.label + " — " + people + " habitants — " + c.postal_codes.join(", ");
-      return option;
+      button.textContent = c.label + " — " + people + " habitants — " + c.postal_codes.join(", ");
+      button.addEventListener("click", function () { choose(c); });
+      item.appendChild(button);
+      return item;
     }));
-    if (status) {
-      status.textContent = communes.length
-        ? communes.length + " commune(s) proposée(s) : choisissez dans la liste."
-        : "Aucune commune ne correspond.";
-    }
+    list.hidden = !communes.length;
+    status.textContent = communes.length
+      ? communes.length + " commune(s) proposée(s) sous le champ : choisissez la vôtre."
+      : "Aucune commune ne correspond.";
   }
   input.addEventListener("input", function () {
-    if (code) code.value = "";  // the server reads the code from the chosen suggestion
+    if (code) code.value = "";  // the server reads the code of the chosen commune
     const query = input.value.trim();
-    if (query.length < 2 || query === last || /·\s*\w{5}$/.test(query)) return;
+    if (query.length < 2 || query === last) return;
     clearTimeout(timer);
     timer = setTimeout(function () {
       last = query;
@@ -35,6 +47,22 @@
         .then(fill)
         .catch(function () { /* the search button still works */ });
     }, 150);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && !list.hidden) {  // into the proposed communes
+      event.preventDefault();
+      const first = list.querySelector("button");
+      if (first) first.focus();
+    }
+  });
+  list.addEventListener("keydown", function (event) {
+    const buttons = Array.from(list.querySelectorAll("button"));
+    const at = buttons.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at < buttons.length - 1) buttons[at + 1].focus();
+    else if (event.key === "ArrowUp") (at > 0 ? buttons[at - 1] : input).focus();
+    else if (event.key === "Escape") { list.hidden = true; input.focus(); }
+    else return;
+    event.preventDefault();
   });
 })();
 

@@ -90,7 +90,7 @@ def test_each_step_leads_to_the_next_and_rennes_is_in_candidate_mode_with_its_ca
     page = admin.get(URL).get_data(as_text=True)
     assert "Étape 1 sur 5" in page and "<legend>" in page
     page = post(admin, "site").get_data(as_text=True)
-    assert "Étape 2 sur 5" in page and 'list="communes-list"' in page
+    assert "Étape 2 sur 5" in page and 'data-suggest="/admin/sites/communes"' in page
     answer = post(admin, "election")
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200, page
