@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.campaigns import communes
@@ -33,12 +34,12 @@ from app.core.publishing.pages import slugify
 from app.extensions import db
 
 #: The steps, in order: (name, French title). The last one creates the site.
-STEPS: tuple[tuple[str, str], ...] = (
-    ("site", "Le site et la candidature"),
-    ("election", "L’élection et la commune"),
-    ("mandataire", "Le mandataire financier"),
-    ("mentions", "Les mentions légales"),
-    ("apparence", "L’apparence et la création"),
+STEPS: tuple[tuple[str, Any], ...] = (
+    ("site", _l("Le site et la candidature")),
+    ("election", _l("L’élection et la commune")),
+    ("mandataire", _l("Le mandataire financier")),
+    ("mentions", _l("Les mentions légales")),
+    ("apparence", _l("L’apparence et la création")),
 )
 STEP_NAMES = tuple(name for name, _title in STEPS)
 
@@ -58,9 +59,9 @@ ALL_FIELDS = tuple(name for step in STEP_NAMES for name in FIELDS[step])
 #: load`, docs/campaign-file.md).
 WIZARD_KINDS = ("municipales", "partielle")
 #: MAND-1: the two kinds of mandataire, as the wizard names them.
-MANDATAIRE_CHOICES: dict[str, str] = {
-    "AFE": "Association de financement électorale (AFE)",
-    "MF": "Mandataire financier, personne physique (MF)",
+MANDATAIRE_CHOICES: dict[str, Any] = {
+    "AFE": _l("Association de financement électorale (AFE)"),
+    "MF": _l("Mandataire financier, personne physique (MF)"),
 }
 #: Site identifiers that would be confusing or collide with the app's own folders.
 RESERVED_SLUGS = frozenset({"admin", "api", "static", "media", "themes", "theme", "_theme",

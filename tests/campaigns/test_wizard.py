@@ -68,6 +68,7 @@ def test_a_non_admin_editor_gets_403_and_a_stranger_the_login_page(client, auth,
 
 
 def test_site_admins_may_create_when_the_installation_allows_it(app, client, auth, users):
+    from app.accounts.models import User
     from tests.factories import create_user
 
     create_user("chef@example.org", "site_admin")
@@ -75,6 +76,11 @@ def test_site_admins_may_create_when_the_installation_allows_it(app, client, aut
     assert client.get(URL).status_code == 403
     app.config["ESTRADE_SITE_CREATORS"] = "site-admins"
     assert client.get(URL).status_code == 200
+    answer = create(client)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    site = db.session.scalar(select(Site).where(Site.slug == "rennes-en-commun"))
+    chef = db.session.scalar(select(User).where(User.email == "chef@example.org"))
+    assert site is not None and chef.roles_on(site.id) == {"site_admin"}
 
 
 def test_the_commune_autocompletion_answers_json(admin):
