@@ -184,6 +184,8 @@ def test_a_small_commune_is_in_small_commune_mode_without_a_mandataire(admin):
     page = post(admin, "election", commune="Acigné").get_data(as_text=True)
     assert "Petite commune" in page and "MAND-4" in page
     assert "Plafond des dépenses" not in page
+    assert 'id="f-mandataire_name"' not in page  # nothing to fill in: no mandataire (MAND-4)
+    assert '<input type="hidden" name="mandataire_name"' in page  # but nothing typed is lost
     answer = create(admin, title="Acigné ensemble", commune="Acigné")
     assert answer.status_code == 302, answer.get_data(as_text=True)
     campaign = db.session.scalar(select(Campaign).join(Site).where(
