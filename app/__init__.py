@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app import audit, dbutil, mail  # noqa: F401
     from app.accounts import init_app as init_accounts
     from app.accounts import models as _accounts  # noqa: F401
+    from app.builder import init_app as init_builder
     from app.campaigns import models as _campaigns  # noqa: F401
     from app.donations import consent as _consent  # noqa: F401
     from app.donations import init_app as init_donations
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_treasury(app)
     init_privacy(app)  # /desinscription/<token>
     init_editor(app)
+    init_builder(app)  # /admin/sites/nouveau
     init_website(app)
 
     from app import errors

@@ -123,6 +123,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (it is "
             "also sent so whenever a request arrives over HTTPS).",
             "ESTRADE_SESSION_COOKIE_SECURE", bool, example="True"),
+    Setting("ESTRADE_SITE_CREATORS", "admins",
+            "Who may create a site with the « Créer un site » wizard (/admin/sites/nouveau): "
+            "admins (installation administrators only) or site-admins (also anyone who "
+            "administers a site of this installation).", "ESTRADE_SITE_CREATORS",
+            example='"site-admins"'),
     # staff accounts
     Setting("ESTRADE_LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour",
             "Failed staff logins (password or second-factor code) accepted from one client "

@@ -83,6 +83,9 @@
 # Send the session cookie over HTTPS only (it is also sent so whenever a request arrives over HTTPS). [ESTRADE_SESSION_COOKIE_SECURE]
 # SESSION_COOKIE_SECURE = True
 
+# Who may create a site with the « Créer un site » wizard (/admin/sites/nouveau): admins (installation administrators only) or site-admins (also anyone who administers a site of this installation). [ESTRADE_SITE_CREATORS]
+# ESTRADE_SITE_CREATORS = "site-admins"
+
 # Failed staff logins (password or second-factor code) accepted from one client address before it gets 429 (Flask-Limiter notation; behind a proxy, set ESTRADE_PROXY_COUNT). [ESTRADE_LOGIN_LIMIT_PER_ADDRESS]
 # ESTRADE_LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
 
