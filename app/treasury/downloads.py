@@ -133,3 +133,17 @@ def package(campaign_id: int) -> Any:
     body = spooled(lambda handle: write_package(fresh(campaign_id), handle))
     return attachment(file_name(campaign, "dossier-expert-comptable", "zip"), "zip",
                       stream_with_context(body))
+
+
+@bp.route("/<int:campaign_id>/virements-stripe.csv")
+@site_required("treasury", _campaign_site)
+def payouts_file(campaign_id: int) -> Any:
+    """REP-3: the payouts with the operations of this campaign they carry, as CSV (the file of
+    the accountant's package; ``estrade donations payouts`` is the twin)."""
+    from app.treasury.package_parts import payouts_csv, read_payouts
+
+    campaign = own_campaign(campaign_id)
+    views, unavailable = read_payouts(campaign)
+    body = spooled(lambda handle: payouts_csv(views, handle, unavailable=unavailable))
+    return attachment(file_name(campaign, "virements-stripe", "csv"), "csv",
+                      stream_with_context(body))

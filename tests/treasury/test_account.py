@@ -90,6 +90,7 @@ def test_account_files_and_the_package(client, auth, runner, demo_site, tmp_path
         donors = package.read("donateurs.csv")
     assert names == ["donateurs.csv", "donateurs.tsv", "donateurs.xlsx",
                      "compte-de-campagne.xlsx", "compte-de-campagne.pdf",
+                     "virements-stripe.csv", "depenses.csv", "registre-des-recus.csv",
                      "verification-du-registre.txt", "ancre.json"]
     assert "intègre" in report and "empreinte" in report
     assert donors.startswith("\ufeff".encode())
