@@ -36,7 +36,6 @@ def rival(app: Flask, users: dict[str, Any]) -> dict[str, Any]:
 
 
 ARRIVAL = int(datetime(2026, 11, 20, tzinfo=UTC).timestamp())
-PAGE = "/admin/tresorerie/{}/virements-stripe"
 
 
 def _gift(campaign_id: int, charge: str, cents: int, nom: str, prenom: str) -> int:

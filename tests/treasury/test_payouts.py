@@ -19,7 +19,8 @@ from app.extensions import db
 from app.treasury.payouts import PayoutMatch
 from tests.factories import tx
 from tests.support.stripe_shapes import stripe_list
-from tests.treasury.conftest import PAGE
+
+PAGE = "/admin/tresorerie/{}/virements-stripe"
 
 
 def _text(response: Any) -> str:
