@@ -143,9 +143,11 @@ def surplus_list(campaign: Campaign, account: Account | None = None) -> list[Sur
             LedgerEntry.campaign_id == campaign.id, LedgerEntry.demo.is_(False),
             LedgerEntry.donor_id.is_not(None),
             LedgerEntry.kind.in_(("donation", "in_kind", "refund", "reversal")))):
-        root = person.get(int(donor_id), int(donor_id))
+        if donor_id is None:
+            continue
+        root = person.get(donor_id, donor_id)
         given[root] += signed_amount(kind, int(cents))
-        records[root].add(int(donor_id))
+        records[root].add(donor_id)
     given = {d: c for d, c in given.items() if c > 0}
     total = sum(given.values())
     if not total:

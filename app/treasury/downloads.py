@@ -147,3 +147,16 @@ def payouts_file(campaign_id: int) -> Any:
     body = spooled(lambda handle: payouts_csv(views, handle, unavailable=unavailable))
     return attachment(file_name(campaign, "virements-stripe", "csv"), "csv",
                       stream_with_context(body))
+
+
+@bp.route("/<int:campaign_id>/recus.csv")
+@site_required("treasury", _campaign_site)
+def receipts_file(campaign_id: int) -> Any:
+    """DON-11: the receipts register (numbers issued, used, voided, unused) as CSV, the file
+    of the accountant's package."""
+    from app.treasury.package_parts import receipts_csv
+
+    campaign = own_campaign(campaign_id)
+    body = spooled(lambda handle: receipts_csv(fresh(campaign_id), handle))
+    return attachment(file_name(campaign, "registre-des-recus", "csv"), "csv",
+                      stream_with_context(body))
