@@ -123,7 +123,17 @@ def test_receipts_register_payouts_and_the_accountants_package(
     tx(record_gift, GiftInput(campaign_id=cid, amount_cents=5_000, on=date(2026, 11, 16),
                               method="cheque", identity=identity("Petit", "Louis"),
                               source_ref="c:b2"))
-    txns = [balance_transaction_object(amount=10_000, fee=170, source="ch_b1")]
+    from app.core.finance.bookkeeping import Expense
+    from app.ledger.bookings import book_expense
+    from app.ledger.invoices import store_invoice
+
+    invoice = tx(store_invoice, cid, "tracts.pdf", b"%PDF-1.4\n%%EOF\n")
+    tx(book_expense, demo_site.campaign, Expense(4_500, date(2026, 11, 17), "impression",
+                                                 "Imprimerie du Maine", "mandataire"),
+       invoice=invoice, method="virement", recorded_by_id=None, source_ref="x:tracts")
+    txns = [balance_transaction_object(
+        amount=10_000, fee=170, source="ch_b1",
+        created=int(datetime(2026, 11, 15, 10, tzinfo=UTC).timestamp()))]
     recorder = StripeRecorder()
     recorder.stub("GET", "/v1/payouts", stripe_list("/v1/payouts", [payout_object(
         amount=9_830, payout_id="po_guide",
@@ -175,4 +185,5 @@ def test_receipts_register_payouts_and_the_accountants_package(
     assert "C0001;carnet de reçus de la CNCCFP;attribué;2;16/11/2026;Louis Petit" in register
     payouts = package.read("virements-stripe.csv").decode("utf-8-sig")
     assert "po_guide" in payouts and "Claire Durand" in payouts
+    assert "factures/00003-tracts.pdf" in package.namelist()
     assert io.BytesIO(package.read("donateurs.xlsx")).getbuffer().nbytes > 0
