@@ -138,7 +138,7 @@ def measure(work: Path, fmt: str) -> None:
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = peak_memory_mb()
     print(json.dumps({"format": fmt, "rows": count, "seconds": seconds, "cpu_seconds": cpu,
-                      "peak_rss_mb": peak_mb,
+                      "peak_rss_mb": peak_mb, "load_average": os.getloadavg()[0],
                       "bytes": out.stat().st_size}))
 
 
@@ -168,7 +168,8 @@ def main() -> int:
             print(f"{fmt.upper():5} {figure['rows']} lignes en {figure['seconds']:.2f} s "
                   f"({figure['cpu_seconds']:.2f} s de processeur), "
                   f"mémoire maximale du processus {figure['peak_rss_mb']:.0f} Mo, "
-                  f"{figure['bytes'] / 1e6:.1f} Mo écrits", flush=True)
+                  f"{figure['bytes'] / 1e6:.1f} Mo écrits, charge {figure['load_average']:.1f}",
+                  flush=True)
     csv_ok = results["csv"]["seconds"] < TARGET_CSV_SECONDS
     xlsx_ok = results["xlsx"]["peak_rss_mb"] < TARGET_XLSX_MB
     print(f"CSV : {results['csv']['seconds']:.2f} s (objectif < {TARGET_CSV_SECONDS:g} s) "

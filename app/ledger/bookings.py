@@ -71,6 +71,19 @@ def expenses_total(campaign_id: int) -> int:
     return _standing(CAPPED_KINDS, campaign_id)
 
 
+def direct_expenses_total(campaign: Campaign) -> int:
+    """MAND-3: the expenses standing that the candidate paid after the mandataire's
+    declaration (the « menues dépenses » the CNCCFP tolerates only in small shares)."""
+    if campaign.mandataire_declared_on is None:
+        return 0
+    query = select(func.sum(LedgerEntry.amount_cents)).where(
+        LedgerEntry.campaign_id == campaign.id, LedgerEntry.kind == "expense",
+        LedgerEntry.details["paid_by"].as_string() == "candidat",
+        LedgerEntry.on >= campaign.mandataire_declared_on,
+        LedgerEntry.id.not_in(reversed_ids()), LedgerEntry.demo.is_(False))
+    return int(db.session.scalar(query) or 0)
+
+
 def person_loans_owed(campaign_id: int) -> int:
     """LOAN-2: what is still owed to natural persons (loans less their repayments)."""
     loans = db.session.scalars(select(LedgerEntry).where(
@@ -114,7 +127,7 @@ def book_expense(campaign: Campaign, expense: Expense, *, invoice: dict[str, Any
         expense, mandataire_declared_on=campaign.mandataire_declared_on,
         expenses_before_cents=expenses_total(campaign.id),
         cap_cents=cap.cents if cap is not None and cap.applies else None,
-        override_reason=override_reason)
+        override_reason=override_reason, direct_before_cents=direct_expenses_total(campaign))
     if not decision.allowed:
         raise BookingRefused(decision)
     details = {"nature": expense.nature, "supplier": expense.supplier.strip(),

@@ -1,7 +1,7 @@
 """The campaign account (REP-4, CE L52-12): receipts by origin, expenses by nature, the
 balance and the cap usage, computed from the ledger and checked against it (receipts less
 expenses must equal the ledger's balance, or the account says so); in small-commune mode,
-the surplus to return to the donors (REP-5, MAND-4)."""
+the surplus to return to the donors, one share per person (REP-5, MAND-4)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from app.campaigns.models import Campaign
 from app.core.finance.chain import signed_amount
 from app.core.finance.vocabulary import ENTRY_KINDS, PAYMENT_METHODS
 from app.extensions import db
+from app.ledger.donor_list import canonical_map
 from app.ledger.facts import campaign_cap
-from app.ledger.models import LedgerEntry
+from app.ledger.models import Donor, LedgerEntry
 from app.ledger.totals import money_to_refund
 from app.ledger.verify import verify_campaign
 from app.treasury.meters import EXPENSE_KINDS, kind_totals
@@ -114,32 +115,39 @@ def campaign_account(campaign: Campaign) -> Account:
 
 @dataclass(frozen=True)
 class Surplus:
-    """REP-5: a donor's share of the surplus, in proportion to what they gave and kept."""
+    """REP-5: a person's share of the surplus, in proportion to what they gave and kept; a
+    person is every donor record merged into one (DON-2), named as the kept record."""
 
-    donor_id: int
+    donor_id: int  # the record standing for the person
     name: str
     address: str
     given_cents: int
     share_cents: int
+    records: tuple[int, ...] = ()  # every record of the person that gave to this campaign
 
 
 def surplus_list(campaign: Campaign, account: Account | None = None) -> list[Surplus]:
     """Small-commune mode (MAND-4): no account is filed and a surplus made of gifts goes back
     to the donors, pro rata, in cents (the cents left over by rounding go to the largest
-    gifts first, so the shares add up to the surplus exactly). Empty when nothing is left
-    over or the campaign is not in that mode."""
+    gifts first, so the shares add up to the surplus exactly). Gifts are added up per person
+    (merged records together: one person, one share). Empty when nothing is left over or the
+    campaign is not in that mode."""
     account = account or campaign_account(campaign)
     if campaign.mode != "petite-commune" or account.balance_cents <= 0:
         return []
+    person = canonical_map(campaign.election_id, merged_only=True)
     given: dict[int, int] = defaultdict(int)
-    who: dict[int, LedgerEntry] = {}
-    for entry in db.session.scalars(select(LedgerEntry).where(
+    records: dict[int, set[int]] = defaultdict(set)
+    for donor_id, kind, cents in db.session.execute(select(
+            LedgerEntry.donor_id, LedgerEntry.kind, LedgerEntry.amount_cents).where(
             LedgerEntry.campaign_id == campaign.id, LedgerEntry.demo.is_(False),
             LedgerEntry.donor_id.is_not(None),
             LedgerEntry.kind.in_(("donation", "in_kind", "refund", "reversal")))):
-        assert entry.donor_id is not None
-        given[entry.donor_id] += signed_amount(entry.kind, entry.amount_cents)
-        who.setdefault(entry.donor_id, entry)
+        if donor_id is None:
+            continue
+        root = person.get(donor_id, donor_id)
+        given[root] += signed_amount(kind, int(cents))
+        records[root].add(donor_id)
     given = {d: c for d, c in given.items() if c > 0}
     total = sum(given.values())
     if not total:
@@ -149,10 +157,12 @@ def surplus_list(campaign: Campaign, account: Account | None = None) -> list[Sur
     left = surplus - sum(shares.values())
     for donor_id in sorted(given, key=lambda d: (-given[d], d))[:left]:
         shares[donor_id] += 1
+    donors = {d.id: d for d in db.session.scalars(select(Donor).where(
+        Donor.id.in_(list(given))))}
     out = []
     for donor_id, cents in sorted(given.items(), key=lambda item: (-item[1], item[0])):
-        snap = who[donor_id].donor_snapshot or {}
-        out.append(Surplus(donor_id, f"{snap.get('prenom', '')} {snap.get('nom', '')}".strip(),
-                           f"{snap.get('adresse', '')}, {snap.get('code_postal', '')} "
-                           f"{snap.get('commune', '')}", cents, shares[donor_id]))
+        who = donors[donor_id]
+        out.append(Surplus(donor_id, who.full_name,
+                           f"{who.adresse}, {who.code_postal} {who.commune}", cents,
+                           shares[donor_id], tuple(sorted(records[donor_id]))))
     return out

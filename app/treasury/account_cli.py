@@ -1,5 +1,5 @@
-"""``estrade donations account``, ``donations surplus`` and ``donations package``: the
-twins of the treasurer's downloads (the same writers)."""
+"""``estrade donations account``, ``donations surplus``, ``donations payouts`` and ``donations
+package``: the twins of the treasurer's downloads (the same writers)."""
 
 from __future__ import annotations
 
@@ -96,8 +96,26 @@ def package_command(slug: str, out: Path) -> None:
     click.echo(f"{out} : {', '.join(names)}.")
 
 
+@click.command("payouts")
+@click.option("--site", "slug", required=True, help="Identifiant du site.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Fichier CSV à écrire.")
+@with_appcontext
+def payouts_command(slug: str, out: Path) -> None:
+    """Virements Stripe (REP-3) : chaque virement avec les opérations de la campagne (CSV)."""
+    from app.ledger.cli import site_campaign
+    from app.treasury.package_parts import payouts_csv, read_payouts
+
+    views, unavailable = read_payouts(site_campaign(slug))
+    count = _write(out, lambda handle: payouts_csv(views, handle, unavailable=unavailable))
+    if views is None:
+        click.echo(f"Virements non lus ({unavailable}) : {out}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{count} virement(s) écrit(s) : {out}.")
+
+
 def register(cli: click.Group) -> None:
     from app.ledger.cli import donations_cli
 
-    for command in (account_command, surplus_command, package_command):
+    for command in (account_command, surplus_command, package_command, payouts_command):
         donations_cli.add_command(command)

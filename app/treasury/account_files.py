@@ -1,7 +1,8 @@
 """The campaign account as XLSX and PDF (fpdf2), and the accountant's package (ACC-3): one zip
-with the donor list (CSV with a BOM, TSV for Fin'Pol, XLSX), the account in both formats, the
-REP-5 surplus list when there is one, ``ledger verify``'s report and the chain heads
-(``ancre.json``, docs/security-ledger.md)."""
+with the donor list (CSV with a BOM, TSV for Fin'Pol, XLSX), the account in both formats (with
+the REP-5 surplus list when there is one), the Stripe payouts (REP-3), the expenses with their
+invoice files, the receipts register (DON-11), ``ledger verify``'s report and each chain head
+(``ancre.json``, docs/security-ledger.md); see :data:`PACKAGE_FILES`."""
 
 from __future__ import annotations
 
@@ -153,9 +154,18 @@ def verify_report(campaign: Campaign) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The files of the accountant's package, besides ``factures/`` (one per invoice).
+PACKAGE_FILES = ("donateurs.csv", "donateurs.tsv", "donateurs.xlsx", "compte-de-campagne.xlsx",
+                 "compte-de-campagne.pdf", "virements-stripe.csv", "depenses.csv",
+                 "registre-des-recus.csv", "verification-du-registre.txt", "ancre.json")
+
+
 def write_package(campaign: Campaign, handle: BinaryIO) -> list[str]:
     """ACC-3: the accountant's zip; the names of its files."""
+    from app.treasury.package_parts import expenses_csv, payouts_csv, read_payouts, receipts_csv
+
     account = campaign_account(campaign)
+    payouts, unavailable = read_payouts(campaign)
     names = []
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as package:
         def add(name: str, write: Any) -> None:
@@ -171,6 +181,14 @@ def write_package(campaign: Campaign, handle: BinaryIO) -> list[str]:
             add(f"donateurs.{fmt}", lambda part, f=fmt: write_donors(campaign, f, part))
         add("compte-de-campagne.xlsx", lambda part: write_account_xlsx(account, part))
         add("compte-de-campagne.pdf", lambda part: write_account_pdf(account, part))
+        add("virements-stripe.csv",
+            lambda part: payouts_csv(payouts, part, unavailable=unavailable))
+        invoices = []
+        add("depenses.csv", lambda part: invoices.extend(expenses_csv(campaign, part)))
+        for invoice in invoices:
+            package.write(invoice.path, invoice.name)
+            names.append(invoice.name)
+        add("registre-des-recus.csv", lambda part: receipts_csv(campaign, part))
         add("verification-du-registre.txt",
             lambda part: part.write(verify_report(campaign).encode()))
         add("ancre.json", lambda part: part.write((json.dumps(

@@ -133,3 +133,30 @@ def package(campaign_id: int) -> Any:
     body = spooled(lambda handle: write_package(fresh(campaign_id), handle))
     return attachment(file_name(campaign, "dossier-expert-comptable", "zip"), "zip",
                       stream_with_context(body))
+
+
+@bp.route("/<int:campaign_id>/virements-stripe.csv")
+@site_required("treasury", _campaign_site)
+def payouts_file(campaign_id: int) -> Any:
+    """REP-3: the payouts with the operations of this campaign they carry, as CSV (the file of
+    the accountant's package; ``estrade donations payouts`` is the twin)."""
+    from app.treasury.package_parts import payouts_csv, read_payouts
+
+    campaign = own_campaign(campaign_id)
+    views, unavailable = read_payouts(campaign)
+    body = spooled(lambda handle: payouts_csv(views, handle, unavailable=unavailable))
+    return attachment(file_name(campaign, "virements-stripe", "csv"), "csv",
+                      stream_with_context(body))
+
+
+@bp.route("/<int:campaign_id>/recus.csv")
+@site_required("treasury", _campaign_site)
+def receipts_file(campaign_id: int) -> Any:
+    """DON-11: the receipts register (numbers issued, used, voided, unused) as CSV, the file
+    of the accountant's package."""
+    from app.treasury.package_parts import receipts_csv
+
+    campaign = own_campaign(campaign_id)
+    body = spooled(lambda handle: receipts_csv(fresh(campaign_id), handle))
+    return attachment(file_name(campaign, "registre-des-recus", "csv"), "csv",
+                      stream_with_context(body))

@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.campaigns.models import Campaign
+from app.core.finance.bookkeeping import petty_expenses
 from app.core.finance.chain import signed_amount
 from app.core.finance.elections import check_mode_population
 from app.core.finance.spending_cap import cash_ceiling, reimbursement_ceiling
 from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.extensions import db
+from app.ledger.bookings import direct_expenses_total, expenses_total
 from app.ledger.donor_list import donor_money
 from app.ledger.donors import duplicates_for
 from app.ledger.facts import campaign_cap
@@ -178,6 +180,13 @@ def _alerts(campaign: Campaign, view: CampaignOverview, problem: object) -> list
                                 "danger" if meter.percent >= 95 else "warning",
                                 "Réexaminez les dépenses prévues avec l'expert-comptable avant "
                                 "tout nouvel engagement."))
+    petty = petty_expenses(direct_expenses_total(campaign), expenses_total(campaign.id),
+                           view.cap_cents or None)
+    if petty is not None:  # MAND-3: the « menues dépenses » paid by the candidate
+        alerts.append(Alert("MAND-3", petty, "warning",
+                            "Faites régler les dépenses par le mandataire ; celles que le "
+                            "candidat a payées lui sont remboursées depuis le compte.",
+                            href=f"{campaign.id}/ecritures/"))
     if view.days_left is not None and view.days_left <= 30:
         late = view.days_left < 0
         alerts.append(Alert("ACC-2", (

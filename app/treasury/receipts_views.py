@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from app.accounts.decorators import site_required
 from app.campaigns.models import Campaign
 from app.core.finance.money import format_cents
+from app.core.finance.vocabulary import PAYMENT_METHODS
 from app.dbutil import transaction
 from app.extensions import db
 from app.ledger.errors import LedgerError
@@ -70,7 +71,8 @@ def receipts(campaign_id: int) -> Any:
     return render_template(
         "treasury/receipts.html", campaign=campaign, forms=forms, refusal=refusal,
         waiting=gifts_without_receipt(campaign.id), unused=state.unused(),
-        voided=state.voided, numbers=receipt_numbers(campaign.id), money=format_cents), status
+        voided=state.voided, numbers=receipt_numbers(campaign.id), money=format_cents,
+        methods=PAYMENT_METHODS), status
 
 
 def _apply(campaign: Campaign, form: Any) -> None:

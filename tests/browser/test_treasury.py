@@ -95,3 +95,95 @@ def test_a_cheque_over_the_cap_is_refused_then_the_room_left_is_accepted(
     rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[3] == "Martin"]
     assert [(r[method], r[running]) for r in rows] == [("Carte bancaire", 4400),
                                                         ("Chèque", 4600)]
+
+
+def test_receipts_register_payouts_and_the_accountants_package(
+        page, app, live_server, users, demo_site, tmp_path) -> None:
+    """The receipts register (DON-11) through its forms, the Stripe payouts (REP-3) and the
+    accountant's package (ACC-3) downloaded from the account page: the guide's screenshots."""
+    import io
+    import zipfile
+    from datetime import UTC, datetime
+
+    from app.donations.stripe import GATEWAY_EXTENSION
+    from app.donations.stripe.gateway import StripeGateway
+    from app.treasury.account_files import PACKAGE_FILES
+    from tests.support.stripe_fixtures import StripeRecorder
+    from tests.support.stripe_shapes import (
+        balance_transaction_object,
+        payout_object,
+        stripe_list,
+    )
+
+    folder = shots(tmp_path)
+    cid = demo_site.campaign.id
+    tx(record_gift, GiftInput(campaign_id=cid, amount_cents=10_000, on=date(2026, 11, 15),
+                              method="carte", identity=identity("Durand", "Claire"),
+                              source_ref="stripe:charge:ch_b1"), enforce=False)
+    tx(record_gift, GiftInput(campaign_id=cid, amount_cents=5_000, on=date(2026, 11, 16),
+                              method="cheque", identity=identity("Petit", "Louis"),
+                              source_ref="c:b2"))
+    from app.core.finance.bookkeeping import Expense
+    from app.ledger.bookings import book_expense
+    from app.ledger.invoices import store_invoice
+
+    invoice = tx(store_invoice, cid, "tracts.pdf", b"%PDF-1.4\n%%EOF\n")
+    tx(book_expense, demo_site.campaign, Expense(4_500, date(2026, 11, 17), "impression",
+                                                 "Imprimerie du Maine", "mandataire"),
+       invoice=invoice, method="virement", recorded_by_id=None, source_ref="x:tracts")
+    txns = [balance_transaction_object(
+        amount=10_000, fee=170, source="ch_b1",
+        created=int(datetime(2026, 11, 15, 10, tzinfo=UTC).timestamp()))]
+    recorder = StripeRecorder()
+    recorder.stub("GET", "/v1/payouts", stripe_list("/v1/payouts", [payout_object(
+        amount=9_830, payout_id="po_guide",
+        arrival_date=int(datetime(2026, 11, 18, tzinfo=UTC).timestamp()))]))
+    recorder.stub("GET", "/v1/balance_transactions", stripe_list(
+        "/v1/balance_transactions", txns), params={"payout": "po_guide"})
+    app.extensions[GATEWAY_EXTENSION] = StripeGateway(
+        "sk_test_guide", api_base="http://127.0.0.1:9", http_client=recorder,
+        max_network_retries=0)
+    try:
+        base = live_server.url
+        login(page, base, "treasurer@example.org")
+        page.goto(f"{base}/admin/tresorerie/")
+        page.get_by_role("link", name="Reçus-dons (DON-11)").click()
+        page.get_by_label("Premier numéro").fill("C0001")
+        page.get_by_label("Dernier numéro").fill("C0010")
+        page.get_by_role("button", name="Enregistrer des numéros délivrés").click()
+        page.wait_for_selector("text=Registre des reçus mis à jour.")
+        assert "Numéros inutilisés (10)" in text(page)
+        page.get_by_label("N° de l'écriture du don").fill("2")
+        page.get_by_label("N° du reçu", exact=True).fill("C0001")
+        page.get_by_label("Date d'émission").fill("2026-11-20")
+        page.get_by_role("button", name="Attribuer un reçu à un don").click()
+        page.wait_for_selector("text=Registre des reçus mis à jour.")
+        html = text(page)
+        assert "Numéros inutilisés (9)" in html and "Dons sans reçu (1)" in html
+        assert "Claire Durand" in html and "Louis Petit" not in html.split("Numéros")[0]
+        page.screenshot(path=str(folder / "tresorier-recus.png"), full_page=True)
+        page.goto(f"{base}/admin/tresorerie/")
+        page.get_by_role("link", name="Virements Stripe et relevé bancaire (REP-3)").click()
+        page.wait_for_selector("#virement-po_guide")
+        payout = text(page, "#virement-po_guide")
+        assert "Claire Durand" in payout and "98,30 €" in payout and "1,70 €" in payout
+        page.screenshot(path=str(folder / "tresorier-virements.png"), full_page=True)
+        page.goto(f"{base}/admin/tresorerie/")
+        page.get_by_role("link", name="Compte de campagne (REP-4)").click()
+        page.wait_for_selector("h1")
+        page.screenshot(path=str(folder / "tresorier-compte.png"), full_page=True)
+        with page.expect_download() as download:
+            page.get_by_role("link", name="dossier de l'expert-comptable (.zip, ACC-3)").click()
+        path = tmp_path / "dossier.zip"
+        download.value.save_as(path)
+    finally:
+        app.extensions.pop(GATEWAY_EXTENSION, None)
+        recorder.close()
+    package = zipfile.ZipFile(path)
+    assert set(PACKAGE_FILES) <= set(package.namelist())
+    register = package.read("registre-des-recus.csv").decode("utf-8-sig")
+    assert "C0001;carnet de reçus de la CNCCFP;attribué;2;16/11/2026;Louis Petit" in register
+    payouts = package.read("virements-stripe.csv").decode("utf-8-sig")
+    assert "po_guide" in payouts and "Claire Durand" in payouts
+    assert "factures/00003-tracts.pdf" in package.namelist()
+    assert io.BytesIO(package.read("donateurs.xlsx")).getbuffer().nbytes > 0

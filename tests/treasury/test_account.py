@@ -90,6 +90,7 @@ def test_account_files_and_the_package(client, auth, runner, demo_site, tmp_path
         donors = package.read("donateurs.csv")
     assert names == ["donateurs.csv", "donateurs.tsv", "donateurs.xlsx",
                      "compte-de-campagne.xlsx", "compte-de-campagne.pdf",
+                     "virements-stripe.csv", "depenses.csv", "registre-des-recus.csv",
                      "verification-du-registre.txt", "ancre.json"]
     assert "intègre" in report and "empreinte" in report
     assert donors.startswith("\ufeff".encode())
@@ -127,3 +128,29 @@ def test_small_commune_surplus_goes_back_pro_rata(runner, demo_site) -> None:
     assert sum(s.share_cents for s in shares) == 10_000
     result = runner.invoke(args=["donations", "surplus", "--site", "demo"])
     assert result.exit_code == 0 and "3 donateur(s)" in result.output
+
+
+def test_small_commune_surplus_is_one_share_per_merged_person(runner, demo_site) -> None:
+    from app.ledger.donors import merge_donors
+
+    campaign = demo_site.campaign
+    campaign.mode = "petite-commune"
+    db.session.commit()
+    gifts = [tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=cents, on=ON,
+                                       method="cheque", identity=identity(nom, prenom),
+                                       source_ref=f"p:{n}"), enforce=False)
+             for n, (nom, prenom, cents) in enumerate((
+                 ("Martin", "Alice", 10_000), ("Martinn", "Alice", 20_000),
+                 ("Autre", "Bob", 30_000)))]
+    tx(record_entry, campaign.id, kind="expense", amount_cents=48_000, on=ON,
+       source_ref="x:1", details={"nature": "Impression"})
+    apart = surplus_list(campaign)  # 120 € left of 600 €: 20, 40 and 60 € before the merge
+    assert [s.share_cents for s in apart] == [6_000, 4_000, 2_000]
+    tx(merge_donors, gifts[0].donor_id, gifts[1].donor_id, by_id=None, reason="même personne")
+    shares = surplus_list(campaign)
+    assert [(s.name, s.given_cents, s.share_cents) for s in shares] == [
+        ("Alice Martin", 30_000, 6_000), ("Bob Autre", 30_000, 6_000)]
+    assert shares[0].records == (gifts[0].donor_id, gifts[1].donor_id)
+    result = runner.invoke(args=["donations", "surplus", "--site", "demo"])
+    assert result.exit_code == 0 and "2 donateur(s)" in result.output
+    assert "Martinn" not in result.output

@@ -16,6 +16,12 @@ from app.core.finance.vocabulary import EXPENSE_NATURES, LENDERS, PAYERS
 
 #: CAP-3: the spending meter warns at these shares of the cap (per cent).
 CAP_WARN_AT = (80, 95)
+#: MAND-3: the CNCCFP tolerates « menues dépenses » paid directly by the candidate after the
+#: mandataire's declaration only below 10 % of the expenses and 3 % of the cap (per cent);
+#: a warning comes from 80 % of either limit (the account's totals are not final yet).
+PETTY_EXPENSES_SHARE = 10
+PETTY_CAP_SHARE = 3
+PETTY_WARN_FROM = 80
 #: LOAN-1 (CE L52-7-1): a loan from a natural person lasts five years at most.
 LOAN_MAX_MONTHS = 60
 #: LOAN-2 (CE R39-2-1): at most 18 months when the rate is at or below the legal rate.
@@ -37,10 +43,51 @@ def months_between(start: date, end: date) -> int:
     return months + (1 if end.day > start.day else 0)
 
 
+def paid_directly(expense: Expense, mandataire_declared_on: date | None) -> bool:
+    """MAND-3: paid by the candidate after the mandataire's declaration (a « menue dépense »
+    at best: from then on the mandataire pays everything a party does not)."""
+    return (expense.paid_by == "candidat" and mandataire_declared_on is not None
+            and expense.on >= mandataire_declared_on)
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def petty_expenses(direct_cents: int, expenses_cents: int, cap_cents: int | None
+                   ) -> str | None:
+    """MAND-3: expenses paid directly (``direct_cents``) against the CNCCFP's tolerance
+    (under 10 % of the expenses ``expenses_cents`` and under 3 % of the cap): a warning's
+    text from 80 % of either limit, a stronger one beyond it; None below."""
+    if direct_cents <= 0:
+        return None
+    of_expenses = direct_cents * 100 / expenses_cents if expenses_cents else 100.0
+    of_cap = direct_cents * 100 / cap_cents if cap_cents else None
+    figures = (f"{format_cents(direct_cents)} payés directement par le candidat, soit "
+               f"{_percent(of_expenses)} % des dépenses"
+               + (f" et {_percent(of_cap)} % du plafond" if of_cap is not None else "")
+               + " à ce jour")
+    over = of_expenses >= PETTY_EXPENSES_SHARE or (
+        of_cap is not None and of_cap >= PETTY_CAP_SHARE)
+    if over:
+        return (f"{figures} : au-delà de la tolérance de la CNCCFP pour les menues dépenses "
+                f"(moins de {PETTY_EXPENSES_SHARE} % des dépenses et de {PETTY_CAP_SHARE} % du "
+                "plafond), le compte peut être rejeté (CE L52-4 al. 3, L52-15). Faites régler "
+                "les dépenses suivantes par le mandataire.")
+    near = of_expenses >= PETTY_EXPENSES_SHARE * PETTY_WARN_FROM / 100 or (
+        of_cap is not None and of_cap >= PETTY_CAP_SHARE * PETTY_WARN_FROM / 100)
+    if near:
+        return (f"{figures} : proche de la tolérance de la CNCCFP pour les menues dépenses "
+                f"(moins de {PETTY_EXPENSES_SHARE} % des dépenses et de {PETTY_CAP_SHARE} % du "
+                "plafond).")
+    return None
+
+
 def evaluate_expense(expense: Expense, *, mandataire_declared_on: date | None,
                      expenses_before_cents: int, cap_cents: int | None,
-                     override_reason: str = "") -> Decision:
-    """An expense of the campaign: its nature, supplier and payer (MAND-3), and the spending
+                     override_reason: str = "", direct_before_cents: int = 0) -> Decision:
+    """An expense of the campaign: its nature, supplier and payer (MAND-3, with the ratios of
+    the « menues dépenses » paid directly, ``direct_before_cents`` so far), and the spending
     cap (CAP-3: warn at 80 % and 95 %, refuse beyond 100 % without an override and a
     reason)."""
     reasons: list[Decision] = []
@@ -53,13 +100,17 @@ def evaluate_expense(expense: Expense, *, mandataire_declared_on: date | None,
         reasons.append(Decision.refuse("ACC-1", "Indiquez le fournisseur de la dépense."))
     if expense.paid_by not in PAYERS:
         reasons.append(Decision.refuse("MAND-3", f"Payeur inconnu « {expense.paid_by} »."))
-    elif (expense.paid_by == "candidat" and mandataire_declared_on is not None
-          and expense.on >= mandataire_declared_on):
+    elif paid_directly(expense, mandataire_declared_on):
+        assert mandataire_declared_on is not None
         reasons.append(Decision.warn(
             "MAND-3", "Dépense payée par le candidat après la déclaration du mandataire "
             f"({mandataire_declared_on:%d/%m/%Y}) : c'est au mandataire de régler les dépenses "
             "(CE L52-4 al. 3) ; la CNCCFP ne tolère que de menues dépenses (moins de 10 % des "
             "dépenses et de 3 % du plafond)."))
+        ratios = petty_expenses(direct_before_cents + expense.amount_cents,
+                                expenses_before_cents + expense.amount_cents, cap_cents)
+        if ratios is not None:
+            reasons.append(Decision.warn("MAND-3", ratios))
     if cap_cents:
         after = expenses_before_cents + expense.amount_cents
         share = after * 100 // cap_cents

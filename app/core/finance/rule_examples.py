@@ -209,6 +209,15 @@ def expense_by_candidate() -> Decision:
                             expenses_before_cents=0, cap_cents=euros(18_517))
 
 
+def petty_near() -> Decision:
+    from app.core.finance.bookkeeping import Expense, evaluate_expense
+
+    return evaluate_expense(Expense(euros(450), date(2026, 11, 12), "impression", "Imprimerie",
+                                    "candidat"), mandataire_declared_on=_DECLARED,
+                            expenses_before_cents=euros(4_750), cap_cents=euros(18_517),
+                            direct_before_cents=0)
+
+
 def _loan(months: int, lender_kind: str = "personne", kind: str = "municipales") -> Decision:
     from app.core.finance.bookkeeping import Loan, evaluate_loan
 

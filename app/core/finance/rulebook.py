@@ -99,11 +99,15 @@ GROUPS: tuple[Group, ...] = (
               "Chaque dépense dit qui l'a payée (mandataire, candidat avant la déclaration, "
               "parti) ; payée hors du compte, sa contrepartie (apport personnel, contribution "
               "du parti) est enregistrée avec elle ; payée par le candidat après la déclaration "
-              "du mandataire, elle est enregistrée avec un avertissement.", PARTIAL,
-              "Les ratios des « menues dépenses » (10 % des dépenses, 3 % du plafond) ne sont "
-              "pas calculés.", (bk.evaluate_expense,),
+              "du mandataire, elle est enregistrée avec un avertissement, et le total de ces "
+              "« menues dépenses » est rapporté aux dépenses et au plafond : avertissement dès "
+              "80 % de la tolérance de la CNCCFP (10 % des dépenses, 3 % du plafond), plus fort "
+              "au-delà, à l'enregistrement et en alerte au tableau de bord.", APPLIED, "",
+              (bk.evaluate_expense, bk.petty_expenses),
               E("Repas de 50 € payé par le candidat après la déclaration",
-                ex.expense_by_candidate)),
+                ex.expense_by_candidate),
+              E("Affiches de 450 € payées par le candidat, pour 5 200 € de dépenses et un "
+                "plafond de 18 517 €", ex.petty_near)),
         _rule("MAND-4", "CE L52-4 dernier al.", "Communes de moins de 9 000 habitants",
               "Mode « petite-commune » : pas de mandataire exigé, pas de plafond de dépenses ni "
               "de plafond des espèces, pas de mention de réduction d'impôt sur /don ; les règles "
