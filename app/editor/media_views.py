@@ -122,6 +122,8 @@ def upload(site: str) -> Any:
                                                upload.filename, alt, limit)
     except MediaError as refused:
         return render_library(found, str(refused), 422, alt)
+    finally:
+        upload.close()
     if stored.is_image and not stored.alt:
         flash(_("« %(name)s » est dans la médiathèque. Décrivez l’image (texte alternatif) : "
                 "sans description, elle ne peut pas être insérée dans une page.",
