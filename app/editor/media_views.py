@@ -162,23 +162,34 @@ def delete(site: str, name: str) -> Any:
 @bp.route("/<site>/fichier/<name>")
 @site_required("content", slug_site)
 def file(site: str, name: str) -> Any:
-    """The file (a small size for an image) for the staff pages, whatever host they use."""
+    """The file itself, for the staff pages whatever host they are reached at."""
     found = get_site(site)
     lib = site_actions.library(found)
     if name not in lib.names():
         abort(404)
-    path = lib.media / name
-    if request.args.get("vignette") and "." in name:
-        from pathlib import Path
+    return _send(lib.media / name)
 
-        from app.website.images import ImageStore
 
-        cache = Path(current_app.instance_path) / "cache" / "images" / found.slug
-        store = ImageStore(lib.media, cache)
-        widths = store.widths(name)
-        if widths:
-            small = store.variant(widths[0], f"{name.rsplit('.', 1)[0]}.webp")
-            path = small or path
+@bp.route("/<site>/vignette/<name>")
+@site_required("content", slug_site)
+def thumbnail(site: str, name: str) -> Any:
+    """A small size of an image (its smallest responsive WebP), else the file itself."""
+    from pathlib import Path
+
+    from app.website.images import ImageStore
+
+    found = get_site(site)
+    lib = site_actions.library(found)
+    if name not in lib.names():
+        abort(404)
+    cache = Path(current_app.instance_path) / "cache" / "images" / found.slug
+    store = ImageStore(lib.media, cache)
+    widths = store.widths(name)
+    small = store.variant(widths[0], f"{name.rsplit('.', 1)[0]}.webp") if widths else None
+    return _send(small or lib.media / name)
+
+
+def _send(path: Any) -> Any:
     response = send_file(path, conditional=True)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -186,7 +197,7 @@ def file(site: str, name: str) -> Any:
 
 def picker_item(site: Site, item: MediaFile) -> dict[str, Any]:
     return {"name": item.name, "url": item.url, "alt": item.alt,
-            "thumb": url_for("media.file", site=site.slug, name=item.name, vignette=1)}
+            "thumb": url_for("media.thumbnail", site=site.slug, name=item.name)}
 
 
 @bp.route("/<site>/images.json")

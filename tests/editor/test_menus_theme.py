@@ -146,7 +146,7 @@ ROUTES = [
     ("post", "/admin/medias/demo/logo.svg/description"),
     ("post", "/admin/medias/demo/place-du-marche.jpg/supprimer"),
     ("get", "/admin/medias/demo/fichier/place-du-marche.jpg"),
-    ("get", "/admin/medias/demo/images.json"),
+    ("get", "/admin/medias/demo/images.json"), ("get", "/admin/medias/demo/vignette/logo.svg"),
     ("get", "/admin/menus/demo/"), ("post", "/admin/menus/demo/changer"),
     ("get", "/admin/theme/demo/"), ("post", "/admin/theme/demo/choisir"),
     ("post", "/admin/theme/demo/reglages"), ("get", "/admin/theme/demo/apercu"),
