@@ -134,7 +134,7 @@ def test_alt_text_usages_search_and_deletion(editor_login: Any, content_copy: Pa
 
 
 def test_the_thumbnail_is_served_to_members_only(editor_login: Any) -> None:
-    response = editor_login.get("/admin/medias/demo/vignette/place-du-marche.jpg")
-    assert response.status_code == 200 and response.mimetype == "image/webp"
+    with editor_login.get("/admin/medias/demo/vignette/place-du-marche.jpg") as response:
+        assert response.status_code == 200 and response.mimetype == "image/webp"
     assert editor_login.get("/admin/medias/demo/fichier/..%2Fsite.toml").status_code != 200
     assert editor_login.get("/admin/medias/demo/fichier/media.json").status_code == 404
