@@ -172,7 +172,7 @@ def choose_theme(site: Site, user: Any, name: str) -> None:
 
         if "theme" not in document:
             document["theme"] = tomlkit.table()
-        document["theme"]["name"] = name  # type: ignore[index]
+        document["theme"]["name"] = name
 
     update_site_file(site_folder(site), change)
     site.theme = name
@@ -194,11 +194,11 @@ def save_theme_settings(site: Site, user: Any, values: dict[str, Any]) -> None:
         if "theme" not in doc:
             doc["theme"] = tomlkit.table()
         theme = doc["theme"]
-        if "name" not in theme:  # type: ignore[operator]
-            theme["name"] = site.theme  # type: ignore[index]
-        if "settings" not in theme:  # type: ignore[operator]
-            theme["settings"] = tomlkit.table()  # type: ignore[index]
-        settings = theme["settings"]  # type: ignore[index]
+        if "name" not in theme:
+            theme["name"] = site.theme
+        if "settings" not in theme:
+            theme["settings"] = tomlkit.table()
+        settings = theme["settings"]
         for key, value in values.items():
             settings[key] = value
 

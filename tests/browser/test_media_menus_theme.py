@@ -46,11 +46,25 @@ def files(folder: Path) -> set[str]:
     return {p.name for p in (folder / "media").iterdir()}
 
 
-def send(page: Any, name: str, data: bytes, mime: str) -> None:
+def send(page: Any, name: str, data: bytes, mime: str, sent: bool = True) -> None:
     page.get_by_label("Fichier (image JPEG, PNG, WebP, GIF ou document PDF)").set_input_files(
         {"name": name, "mimeType": mime, "buffer": data})
-    page.get_by_role("button", name="Envoyer le fichier").click()
-    page.wait_for_load_state()
+    button = page.get_by_role("button", name="Envoyer le fichier")
+    if not sent:  # refused in the page itself, before sending
+        button.click()
+        return
+    with page.expect_navigation():
+        button.click()
+
+
+def submit(page: Any, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
+def enter(page: Any) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_refused_uploads_and_an_image_without_alt_text(page, live_server, users,
@@ -60,7 +74,7 @@ def test_refused_uploads_and_an_image_without_alt_text(page, live_server, users,
     page.goto(f"{base}/admin/medias/demo/")
     before = files(content_copy)
     send(page, "affiche-geante.jpg", b"\xff\xd8\xff" + b"\x00" * (30 * 1024 * 1024),
-         "image/jpeg")
+         "image/jpeg", sent=False)
     alert = page.get_by_role("alert")
     assert "Fichier trop lourd : la limite est de 10,5 Mo" in alert.inner_text()
     send(page, "photo.jpg", b"MZ\x90\x00" + b"\x00" * 5000, "image/jpeg")
@@ -87,8 +101,8 @@ def test_refused_uploads_and_an_image_without_alt_text(page, live_server, users,
     shot(page, "image-sans-description")
     dialog.get_by_role("button", name="Annuler").click()
     page.wait_for_selector("dialog", state="detached")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
     assert "tract-marche" not in page.input_value("#body")
     assert not any("tract-marche" in f.read_text() for f in (content_copy / "pages").rglob("*.md"))
     assert body_before
@@ -104,12 +118,12 @@ def test_a_theme_colour_changes_the_public_site_and_a_low_contrast_is_refused(
     frame = page.frame_locator("#theme-preview")
     page.wait_for_function(
         """() => { const d = document.getElementById('theme-preview').contentDocument;
-                   return d && getComputedStyle(d.documentElement)
+                   return d && d.defaultView && d.documentElement &&
+                     d.defaultView.getComputedStyle(d.documentElement)
                      .getPropertyValue('--couleur-principale').trim() === '#7c2d12' }""")
     assert frame.locator("body").count() == 1
     shot(page, "theme")
-    page.get_by_role("button", name="Enregistrer les réglages").click()
-    page.wait_for_load_state()
+    submit(page, "Enregistrer les réglages")
     assert "Réglages du thème enregistrés" in page.inner_text("main")
     public = page.context.new_page()
     public.goto(f"{base}/")
@@ -117,8 +131,7 @@ def test_a_theme_colour_changes_the_public_site_and_a_low_contrast_is_refused(
                              ".getPropertyValue('--couleur-principale').trim()")
     assert colour == "#7c2d12"
     page.get_by_label("Couleur du texte", exact=True).fill("#aaaaaa")
-    page.get_by_role("button", name="Enregistrer les réglages").click()
-    page.wait_for_load_state()
+    submit(page, "Enregistrer les réglages")
     errors = page.get_by_role("alert").inner_text()
     assert "Contraste insuffisant" in errors and "2,32:1" in errors and "4,5:1" in errors
     shot(page, "theme-contraste")
@@ -140,13 +153,11 @@ def test_the_menu_reordered_with_the_keyboard_alone_changes_the_public_navigatio
             break
     else:
         pytest.fail(f"« {target} » introuvable au clavier")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    enter(page)
     # the moved entry keeps the focus on its own button: Enter again moves it once more
     focused = page.evaluate("document.activeElement.textContent.replace(/\\s+/g, ' ').trim()")
     assert focused == target
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    enter(page)
     assert "est maintenant en position 3" in page.inner_text("main")
     shot(page, "menu")
     page.goto(f"{base}/")

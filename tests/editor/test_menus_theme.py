@@ -43,7 +43,7 @@ def test_moving_renaming_adding_and_removing_menu_entries(editor_login: Any,
         "op": "descendre", "index": "0", "version": version(editor_login)})
     assert response.status_code == 302
     assert nav(content_copy)[:2] == ["Programme", "Accueil"]
-    assert "Programme" == public_menu(editor_login)[0]
+    assert public_menu(editor_login)[0] == "Programme"
     # a stale form is refused, nothing written
     stale = editor_login.post("/admin/menus/demo/changer", data={
         "op": "monter", "index": "1", "version": "0000"})
