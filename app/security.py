@@ -61,8 +61,9 @@ class SessionCookies(SecureCookieSessionInterface):
         return super().save_session(app, session, response)
 
 
-def accepts_body(max_bytes: int) -> Callable[[F], F]:
-    """Let one route take a larger body than the global limit (a media upload)."""
+def accepts_body(max_bytes: int | Callable[[], int]) -> Callable[[F], F]:
+    """Let one route take a larger body than the global limit (a media upload); a function
+    gives the limit on each request (from a setting)."""
 
     def mark(view: F) -> F:
         setattr(view, BODY_LIMIT_ATTRIBUTE, max_bytes)
@@ -117,6 +118,8 @@ def _limit_body() -> None:
 
     handler = current_app.view_functions.get(view) if isinstance(view, str) else None
     declared = getattr(handler, BODY_LIMIT_ATTRIBUTE, None)
+    if callable(declared):
+        declared = declared()
     if declared:
         request.max_content_length = int(declared)
 

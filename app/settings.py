@@ -114,6 +114,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest request body accepted (bytes); a larger one gets 413 before it is read. "
             "Routes that take files (media uploads) declare their own limit.",
             "ESTRADE_MAX_BODY_BYTES", int),
+    Setting("ESTRADE_MEDIA_MAX_BYTES", 10_485_760,
+            "Largest file accepted by a site's media library (bytes, 10 MB by default); a "
+            "larger upload is refused with a French message before it is read.",
+            "ESTRADE_MEDIA_MAX_BYTES", int),
     Setting("ESTRADE_RATELIMIT_STORAGE_URL", "memory://",
             "Where rate-limit counters live (login attempts, donation forms): memory:// keeps "
             "them in each process (under gunicorn, each worker counts apart); "

@@ -77,6 +77,9 @@
 # Largest request body accepted (bytes); a larger one gets 413 before it is read. Routes that take files (media uploads) declare their own limit. [ESTRADE_MAX_BODY_BYTES]
 # ESTRADE_MAX_BODY_BYTES = 1048576
 
+# Largest file accepted by a site's media library (bytes, 10 MB by default); a larger upload is refused with a French message before it is read. [ESTRADE_MEDIA_MAX_BYTES]
+# ESTRADE_MEDIA_MAX_BYTES = 10485760
+
 # Where rate-limit counters live (login attempts, donation forms): memory:// keeps them in each process (under gunicorn, each worker counts apart); redis://127.0.0.1:6379/0 shares them between every worker and server (needs `pip install redis`). [ESTRADE_RATELIMIT_STORAGE_URL]
 # ESTRADE_RATELIMIT_STORAGE_URL = "redis://127.0.0.1:6379/0"
 

@@ -187,11 +187,72 @@ function askLink () {
   else editor.chain().focus().extendMarkRange('link').setLink({ href }).run()
 }
 
-function askImage () {
-  const src = window.prompt('Fichier de l’image (par exemple media/photo.jpg)')
-  if (!src) return
-  const alt = window.prompt('Ce que montre l’image, pour qui ne la voit pas') || ''
-  editor.chain().focus().setImage({ src, alt }).run()
+// « Image »: pick from the site's media library; an image without its description (alt
+// text) is refused here, with a link to the library to write it.
+async function askImage () {
+  let answer
+  try {
+    const response = await fetch(form.dataset.images, { headers: { Accept: 'application/json' } })
+    answer = await response.json()
+  } catch (e) { window.alert('La médiathèque ne répond pas : réessayez.'); return }
+  const dialog = document.createElement('dialog')
+  dialog.className = 'block-dialog image-dialog'
+  dialog.setAttribute('aria-labelledby', 'image-dialog-title')
+  const title = document.createElement('h2')
+  title.id = 'image-dialog-title'
+  title.textContent = 'Insérer une image de la médiathèque'
+  const message = document.createElement('p')
+  message.setAttribute('role', 'alert')
+  message.className = 'error'
+  message.id = 'image-dialog-error'
+  const list = document.createElement('ul')
+  list.className = 'image-choices'
+  for (const image of answer.images) {
+    const li = document.createElement('li')
+    const thumb = document.createElement('img')
+    thumb.src = image.thumb
+    thumb.alt = ''
+    thumb.width = 96
+    thumb.height = 72
+    const text = document.createElement('span')
+    text.textContent = image.alt ? `${image.name} — ${image.alt}` : `${image.name} (sans description)`
+    const pick = document.createElement('button')
+    pick.type = 'button'
+    pick.textContent = 'Insérer'
+    pick.setAttribute('aria-label', `Insérer ${image.name}`)
+    pick.addEventListener('click', () => {
+      if (!image.alt.trim()) {
+        message.replaceChildren(`« ${image.name} » n’a pas de description (texte alternatif) : elle ne peut pas être insérée. `)
+        const link = document.createElement('a')
+        link.href = `${answer.library}#media-${image.name}`
+        link.textContent = 'Décrire l’image dans la médiathèque'
+        message.append(link)
+        return
+      }
+      editor.chain().focus().setImage({ src: image.url, alt: image.alt }).run()
+      dialog.close()
+    })
+    li.append(thumb, text, pick)
+    list.append(li)
+  }
+  if (!answer.images.length) {
+    const empty = document.createElement('p')
+    empty.textContent = 'La médiathèque n’a pas encore d’image.'
+    list.append(empty)
+  }
+  const library = document.createElement('a')
+  library.href = answer.library
+  library.textContent = 'Ouvrir la médiathèque (ajouter une image)'
+  const cancel = document.createElement('button')
+  cancel.type = 'button'
+  cancel.textContent = 'Annuler'
+  cancel.addEventListener('click', () => dialog.close())
+  dialog.append(title, message, list, library, cancel)
+  document.body.append(dialog)
+  dialog.addEventListener('close', () => { dialog.remove(); editor.commands.focus() })
+  dialog.showModal()
+  const first = dialog.querySelector('button')
+  if (first) first.focus()
 }
 
 function buildToolbar (container) {
