@@ -75,6 +75,14 @@ def stripe_stand_in(objects: dict[str, bytes], port: int) -> None:
     ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 
 
+def stripe_side_process(objects: dict[str, bytes], port: int) -> Any:
+    """The stand-in Stripe API in its own (forked) process, listening on ``port``."""
+    process = multiprocessing.get_context("fork").Process(
+        target=stripe_stand_in, args=(objects, port), daemon=True)
+    process.start()
+    return process
+
+
 def prepare(app: Any, count: int) -> tuple[list[tuple[str, int]], dict[str, bytes]]:
     """``count`` pending donations (distinct donors) and what Stripe says about each payment."""
     from app.campaigns.demo import seed_demo
@@ -249,9 +257,7 @@ def run(kind: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
         print(f"==> {kind} : {args.donations} dons en attente…", flush=True)
         donations, objects = prepare(app, args.donations)
         batch = events(donations, args.duplicates)
-        stand_in = multiprocessing.get_context("fork").Process(
-            target=stripe_stand_in, args=(objects, stripe_port), daemon=True)
-        stand_in.start()
+        stand_in = stripe_side_process(objects, stripe_port)
         try:
             with Server([str(BIN / "estrade"), "serve", "--port", str(app_port), "--workers",
                          str(args.workers)], app_port, env=estrade_env(instance),

@@ -4,8 +4,11 @@ campaign. Always in that order, so PostgreSQL never deadlocks; SQLite's ``BEGIN 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
 from app.core.finance.identity import Identity
@@ -28,6 +31,10 @@ def ensure_donor(election_id: int, identity: Identity, email: str = "") -> Donor
         return donor
     donor = Donor(election_id=election_id, identity_key=key, email=email or None,
                   **{name: value.strip() for name, value in identity.as_dict().items()})
+    if not row_locks():  # SQLite: BEGIN IMMEDIATE, nobody else can create it meanwhile
+        db.session.add(donor)
+        db.session.flush()
+        return donor
     try:
         with db.session.begin_nested():
             db.session.add(donor)
@@ -50,9 +57,10 @@ def canonical_id(donor_id: int) -> int:
         current = target
 
 
-def donor_group(donor_id: int) -> list[int]:
-    """Every donor record merged (directly or not) into ``donor_id``'s person."""
-    root = canonical_id(donor_id)
+def donor_group(donor_id: int, *, root: int | None = None) -> list[int]:
+    """Every donor record merged (directly or not) into ``donor_id``'s person (``root``: its
+    canonical id when the caller already has it, e.g. from :func:`lock_donor`)."""
+    root = canonical_id(donor_id) if root is None else root
     group, frontier = {root}, [root]
     while frontier:
         children = db.session.scalars(select(Donor.id).where(
@@ -62,17 +70,46 @@ def donor_group(donor_id: int) -> list[int]:
     return sorted(group)
 
 
+def row_locks() -> bool:
+    """Whether rows must be locked one by one (PostgreSQL ``SELECT … FOR UPDATE``). SQLite
+    renders no ``FOR UPDATE``: its ``BEGIN IMMEDIATE`` already holds the whole database for
+    the writing transaction, so the locking reads are skipped there."""
+    return db.session.get_bind().dialect.name != "sqlite"
+
+
 def lock_donor(donor_id: int) -> int:
     """Lock the person's canonical donor row for the rest of the transaction."""
     root = canonical_id(donor_id)
-    db.session.execute(select(Donor.id).where(Donor.id == root).with_for_update())
+    if row_locks():
+        db.session.execute(select(Donor.id).where(Donor.id == root).with_for_update())
     return root
 
 
 def lock_campaign(campaign_id: int) -> Campaign:
-    """The campaign row, locked: its chain is appended to one entry at a time."""
-    campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
-                                 .with_for_update())
+    """The campaign row, locked: its chain is appended to one entry at a time. The row is
+    kept for the rest of the transaction (:func:`pin`), so later reads of it cost no query."""
+    if row_locks():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
+                                     .with_for_update())
+    else:
+        campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise LedgerError(f"Campagne inconnue (n° {campaign_id}).")
-    return campaign
+    return pin(campaign)
+
+
+PINNED = "estrade_pinned_rows"
+
+
+def pin(row: Any) -> Any:
+    """Keep ``row`` referenced until the transaction ends: the session's identity map holds
+    rows weakly, and a row dropped by its last Python reference is read again by the next
+    ``session.get`` (one query each for the campaign, its entries, its election)."""
+    db.session.info.setdefault(PINNED, []).append(row)
+    return row
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _unpin(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(PINNED, None)
