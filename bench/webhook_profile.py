@@ -90,7 +90,10 @@ def main() -> int:
               f"statuses {statuses}")
         if profiler:
             stats = pstats.Stats(profiler)
+            print(f"{stats.total_calls / n:,.0f} Python function calls per event "  # type: ignore
+                  "(a measure the shared machine's load does not move)")
             stats.sort_stats("cumulative").print_stats(45)
+            stats.print_callees("queue_confirmation|compose|public_base")
             by_area: dict[str, float] = {}
             for (path, _, _), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore
                 area = (path.split("site-packages/")[-1].split("/")[0]

@@ -22,7 +22,13 @@ from app.extensions import db
 from app.ledger.errors import LedgerError
 from app.ledger.facts import campaign_facts
 from app.ledger.journal import append_entry, find_by_source, reasons_json
-from app.ledger.locks import donor_group, ensure_donor, lock_campaign, lock_donor
+from app.ledger.locks import (
+    created_now,
+    donor_group,
+    ensure_donor,
+    lock_campaign,
+    lock_donor,
+)
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.models import Donor as DonorRow
 from app.ledger.receipts import number_in_use
@@ -133,7 +139,8 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     group: list[int] = []
     if gift.identity is not None and gift.method != "quete":
         donor = ensure_donor(election_id, gift.identity, gift.identity.email)
-        group = donor_group(donor.id, root=lock_donor(donor.id))
+        group = ([donor.id] if created_now(donor)
+                 else donor_group(donor.id, root=lock_donor(donor.id)))
     campaign = lock_campaign(gift.campaign_id)
     if gift.source_ref and (existing := find_by_source(gift.source_ref)) is not None:
         return GiftOutcome("duplicate", Decision.accept(), existing.id, existing.donor_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ def ensure_donor(election_id: int, identity: Identity, email: str = "") -> Donor
     if not row_locks():  # SQLite: BEGIN IMMEDIATE, nobody else can create it meanwhile
         db.session.add(donor)
         db.session.flush()
-        return donor
+        return _created(donor)
     try:
         with db.session.begin_nested():
             db.session.add(donor)
@@ -42,7 +42,22 @@ def ensure_donor(election_id: int, identity: Identity, email: str = "") -> Donor
         donor = find_donor(election_id, key)
         if donor is None:
             raise
-    return donor
+        return donor
+    return _created(donor)
+
+
+NEW_DONORS = "estrade_new_donors"
+
+
+def _created(donor: Donor) -> Donor:
+    db.session.info.setdefault(NEW_DONORS, set()).add(donor.id)
+    return pin(donor)
+
+
+def created_now(donor: Donor) -> bool:
+    """Whether this transaction inserted ``donor``: nobody else sees the row before commit, so
+    it is its own person (nothing merged into it, merged into nothing) and needs no lock."""
+    return donor.id in db.session.info.get(NEW_DONORS, ()) and inspect(donor).persistent
 
 
 def canonical_id(donor_id: int) -> int:
@@ -113,3 +128,4 @@ def pin(row: Any) -> Any:
 def _unpin(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(PINNED, None)
+        session.info.pop(NEW_DONORS, None)
