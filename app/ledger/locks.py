@@ -103,14 +103,26 @@ def lock_donor(donor_id: int) -> int:
 def lock_campaign(campaign_id: int) -> Campaign:
     """The campaign row, locked: its chain is appended to one entry at a time. The row is
     kept for the rest of the transaction (:func:`pin`), so later reads of it cost no query."""
-    if row_locks():
+    locked: set[int] = db.session.info.setdefault(LOCKED_CAMPAIGNS, set())
+    if row_locks() and campaign_id not in locked:
         campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
                                      .with_for_update())
-    else:
+    else:  # SQLite, or locked already by this transaction (the fee after its gift)
         campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise LedgerError(f"Campagne inconnue (n° {campaign_id}).")
+    locked.add(campaign_id)
     return pin(campaign)
+
+
+#: Campaign rows this transaction holds locked. PostgreSQL releases a lock taken inside a
+#: savepoint that is rolled back, so any rollback forgets them all (they are locked again).
+LOCKED_CAMPAIGNS = "estrade_locked_campaigns"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_locks(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(LOCKED_CAMPAIGNS, None)
 
 
 PINNED = "estrade_pinned_rows"
@@ -129,3 +141,4 @@ def _unpin(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(PINNED, None)
         session.info.pop(NEW_DONORS, None)
+        session.info.pop(LOCKED_CAMPAIGNS, None)
