@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import os
 import stat
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -97,11 +98,12 @@ def _queue_for_write(real: Session) -> None:
 
     With several processes writing (gunicorn workers at a donation peak), a writer that finds
     the database locked sleeps in SQLite's busy handler in steps of up to 100 ms and misses
-    the moment the lock is free: measured, 4 webhooks/s instead of the ~50 one process does.
+    the moment the lock is free (bench/webhook_bench.py: 4 webhooks/s with 4 workers).
     An exclusive ``flock`` on ``<database>.writers`` taken before ``BEGIN IMMEDIATE`` (one
-    open file per transaction, so threads queue too) wakes the next writer as soon as the
-    previous one commits; it is released when the transaction ends, or by the kernel if the
-    process dies. Writers that do not take it still get SQLite's own lock and busy timeout.
+    open file per transaction, so threads queue too), polled every half millisecond, lets the
+    next writer in as soon as the previous one commits; it is released when the transaction
+    ends, or by the kernel if the process dies. After 30 s the writer goes on to SQLite's own
+    lock and busy timeout, as every writer did before.
     """
     bind = real.get_bind()
     path = (bind.engine if isinstance(bind, Connection) else bind).url.database
@@ -111,12 +113,23 @@ def _queue_for_write(real: Session) -> None:
         fd = os.open(f"{path}.writers", os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         return  # a read-only folder: SQLite's busy handler alone, as before
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError:
-        os.close(fd)
-        return
+    deadline = time.monotonic() + WRITE_QUEUE_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:  # never wait for ever (a writer in this very
+                os.close(fd)                 # thread): SQLite's busy timeout decides then
+                return
+            time.sleep(0.0005)
+        except OSError:
+            os.close(fd)
+            return
     real.info[WRITE_QUEUE] = fd
+
+
+WRITE_QUEUE_SECONDS = 30.0  # as long as SQLite's busy_timeout
 
 
 def _leave_write_queue(session: Any) -> None:
