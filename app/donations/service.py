@@ -45,7 +45,9 @@ def pending_reservations(election_id: int, donor_ids: list[int], exclude_ref: st
     ``donations.init_app``): a pending gift once its Checkout Session is open and until it
     expires, a payment Stripe is still processing, what a monthly gift has left to pay. A
     demonstration, or a pending gift whose session never opened, holds nothing."""
-    keys = db.session.scalars(select(Donor.identity_key).where(Donor.id.in_(donor_ids))).all()
+    # The donors are usually in the session already (the booking just locked them).
+    known = [db.session.get(Donor, donor_id) for donor_id in donor_ids]
+    keys = [donor.identity_key for donor in known if donor is not None]
     if not keys:
         return 0
     now = utcnow()

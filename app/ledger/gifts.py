@@ -22,7 +22,13 @@ from app.extensions import db
 from app.ledger.errors import LedgerError
 from app.ledger.facts import campaign_facts
 from app.ledger.journal import append_entry, find_by_source, reasons_json
-from app.ledger.locks import donor_group, ensure_donor, lock_campaign, lock_donor
+from app.ledger.locks import (
+    created_now,
+    donor_group,
+    ensure_donor,
+    lock_campaign,
+    lock_donor,
+)
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.models import Donor as DonorRow
 from app.ledger.receipts import number_in_use
@@ -32,7 +38,6 @@ from app.ledger.totals import (
     party_year_total,
     reserved,
     unresolved_flags,
-    year_total,
 )
 
 KIND_FOR_METHOD = {"nature": "in_kind", "quete": "collection"}
@@ -116,10 +121,12 @@ def gift_history(campaign_id: int, election_id: int, group: list[int] | None,
         return History(campaign_cash_total_cents=cash)
     before = (donor_total(election_id, group) - unresolved_flags(group, election_id)
               + reserved(election_id, group, gift.reservation_ref))
+    # The year's total is what PARTY-1 measures (rules.donor_total_for_cap): a candidate's
+    # campaign (DON-2, per election) never reads it, so its four queries are skipped there.
     return History(donor_election_total_cents=before,
                    donor_year_total_cents=(  # PARTY-1: every party of the install, one person
                        party_year_total(group, gift.on.year, gift.reservation_ref) if party
-                       else year_total(election_id, group, gift.on.year, gift.reservation_ref)),
+                       else 0),
                    campaign_cash_total_cents=cash)
 
 
@@ -132,8 +139,8 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     group: list[int] = []
     if gift.identity is not None and gift.method != "quete":
         donor = ensure_donor(election_id, gift.identity, gift.identity.email)
-        lock_donor(donor.id)
-        group = donor_group(donor.id)
+        group = ([donor.id] if created_now(donor)
+                 else donor_group(donor.id, root=lock_donor(donor.id)))
     campaign = lock_campaign(gift.campaign_id)
     if gift.source_ref and (existing := find_by_source(gift.source_ref)) is not None:
         return GiftOutcome("duplicate", Decision.accept(), existing.id, existing.donor_id)

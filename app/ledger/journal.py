@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 
 from app.campaigns.models import Campaign
 from app.core.finance.chain import GENESIS, entry_digest, signed_amount
@@ -19,6 +20,7 @@ from app.core.finance.decision import Reason
 from app.dbutil import require_transaction
 from app.extensions import db
 from app.ledger.errors import LedgerError
+from app.ledger.locks import pin
 from app.ledger.models import Donor, LedgerEntry
 from app.timeutil import utcnow
 
@@ -35,10 +37,7 @@ def append_entry(campaign: Campaign, *, kind: str, amount_cents: int, on: date,
         raise LedgerError("Montant invalide : un nombre entier de centimes est attendu.")
     if kind != "reversal" and amount_cents <= 0:
         raise LedgerError("Le montant d'une écriture doit être positif.")
-    last = db.session.execute(
-        select(LedgerEntry.seq, LedgerEntry.hash, LedgerEntry.cumulative_cents)
-        .where(LedgerEntry.campaign_id == campaign.id)
-        .order_by(LedgerEntry.seq.desc()).limit(1)).first()
+    last = _chain_head(campaign.id)
     seq, prev_hash, cumulative = (last[0] + 1, last[1], last[2]) if last else (1, GENESIS, 0)
     entry = LedgerEntry(
         campaign_id=campaign.id, election_id=campaign.election_id, seq=seq, kind=kind,
@@ -55,7 +54,34 @@ def append_entry(campaign: Campaign, *, kind: str, amount_cents: int, on: date,
     entry.hash = entry_digest(entry.chained_fields(), prev_hash)
     db.session.add(entry)
     db.session.flush()
+    pin(entry)
+    db.session.info.setdefault(HEADS, {})[campaign.id] = entry
     return entry
+
+
+#: campaign id → the last entry this transaction appended to its chain (under its lock).
+HEADS = "estrade_chain_heads"
+
+
+def _chain_head(campaign_id: int) -> tuple[int, str, int] | None:
+    """(seq, hash, cumulative) of the campaign's last entry. The entry this transaction
+    appended last is the head while the campaign lock is held, so a second append (the fee
+    after its gift) reads no row; an entry undone by a savepoint rollback is no longer
+    persistent in the session, and the head is then read from the table again."""
+    mine = db.session.info.get(HEADS, {}).get(campaign_id)
+    if mine is not None and inspect(mine).persistent:
+        return mine.seq, mine.hash, mine.cumulative_cents
+    row = db.session.execute(
+        select(LedgerEntry.seq, LedgerEntry.hash, LedgerEntry.cumulative_cents)
+        .where(LedgerEntry.campaign_id == campaign_id)
+        .order_by(LedgerEntry.seq.desc()).limit(1)).first()
+    return (int(row[0]), str(row[1]), int(row[2])) if row else None
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_heads(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(HEADS, None)
 
 
 def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, str]]:
