@@ -29,6 +29,7 @@ from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
 from app.campaigns.models import Site
+from app.website.body_store import BodyStore, store_path
 from app.website.images import RASTER
 from app.website.live import make_renderer
 from app.website.render import RenderOptions, SiteRenderer
@@ -89,6 +90,8 @@ def _render_pages(slugs: list[str]) -> list[tuple[str, bool, list[str]]]:
         output = renderer.render_page(renderer.content.pages[slug])
         written = _write_if_changed(Path(page_file(out, slug)), output.body.encode("utf-8"))
         results.append((slug, written, list(output.warnings)))
+    if renderer.body_store is not None:
+        renderer.body_store.commit()
     return results
 
 
@@ -152,6 +155,7 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
         raise BuildError(str(exc)) from None
     if renderer.setting_errors:
         raise BuildError("Réglages du thème refusés :\n- " + "\n- ".join(renderer.setting_errors))
+    renderer.body_store = BodyStore(store_path(Path(app.instance_path) / "cache", content.root))
     for error in renderer.content.errors:
         report.warnings.append(str(error))
         echo(f"      avertissement : {error}")
@@ -176,6 +180,8 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
         results = _run(todo, workers)
     finally:
         _WORKER = None
+    if todo:
+        renderer.body_store.prune({renderer.body_key(p) for p in renderer.content.pages.values()})
     for slug, written, page_warnings in results:
         if written:
             report.pages_written.append(f"{slug}/index.html")
@@ -203,6 +209,7 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     manifest = {"version": 1, "site": site.slug, "theme": renderer.theme_name,
                 "pages": keys, "frozen": sorted(frozen_files)}
     _write_if_changed(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
+    renderer.body_store.close()
     report.seconds = time.perf_counter() - started
     return report
 
