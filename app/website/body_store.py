@@ -98,6 +98,17 @@ class BodyStore:
             self.hits += 1
         return found if isinstance(found, dict) else None
 
+    def missing(self, keys: list[str]) -> int:
+        """How many of ``keys`` have no body stored (the pages a build must convert)."""
+        db = self._db()
+        if db is None:
+            return len(keys)
+        try:
+            known = {k for (k,) in db.execute("SELECT key FROM bodies")}
+        except sqlite3.Error:
+            return len(keys)
+        return sum(1 for k in keys if k not in known)
+
     def put(self, key: str, body: dict[str, Any]) -> None:
         db = self._db()
         if db is None:

@@ -39,7 +39,7 @@ from app.website.themes import ThemeError, static_files
 from app.website.views import BUILD_RENDERER
 
 MANIFEST = ".estrade-build.json"
-PARALLEL_FROM = 300  # pages to render before worker processes pay off
+PARALLEL_FROM = 300  # pages to convert (not cached) before worker processes pay off
 logger = logging.getLogger(__name__)
 
 
@@ -175,9 +175,13 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     report.pages_unchanged = len(slugs) - len(todo)
     echo(f"[2/4] Pages : {len(todo)} à rendre, {report.pages_unchanged} inchangées depuis "
          "la dernière construction")
+    # Worker processes pay off only for pages to convert: filling templates with bodies
+    # converted by an earlier build is cheaper than forking (and keeps memory to one process).
+    to_convert = renderer.body_store.missing([renderer.body_key(renderer.content.pages[s])
+                                              for s in todo])
     _WORKER = (renderer, out)
     try:
-        results = _run(todo, workers)
+        results = _run(todo, workers, to_convert)
     finally:
         _WORKER = None
     if todo:
@@ -214,9 +218,11 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     return report
 
 
-def _run(todo: list[str], workers: int | None) -> list[tuple[str, bool, list[str]]]:
+def _run(todo: list[str], workers: int | None,
+         to_convert: int | None = None) -> list[tuple[str, bool, list[str]]]:
     count = workers if workers is not None else (os.cpu_count() or 1)
-    if count < 2 or len(todo) < PARALLEL_FROM or "fork" not in (
+    heavy = len(todo) if to_convert is None else to_convert
+    if count < 2 or heavy < PARALLEL_FROM or "fork" not in (
             multiprocessing.get_all_start_methods()):
         return _render_pages(todo)
     size = max(20, len(todo) // (count * 8))
