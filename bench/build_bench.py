@@ -2,12 +2,17 @@
 
 Installs what it needs (Hugo from Debian with apt when missing, Pelican from PyPI into
 ``bench/.venv-peers``), generates the corpus with ``shared/bench/gen_corpus.py`` (seed 42), then,
-round by round (Estrade, Pelican, Hugo, Estrade, …), times each tool's full build from an empty
-output folder as a whole process. Prints the median seconds and the median of the per-round
-ratios Estrade/Pelican and Estrade/Hugo, then the one-page rebuild of Estrade (a line appended
-to one page, ``estrade build`` run again on the same output folder), and the same rebuild by
-Estrade and Hugo kept running in watch mode (``estrade build --watch``, ``hugo --watch``): time
-from the file's save to the end of the rebuild as the tool prints it.
+round by round (Estrade twice, Pelican, Hugo, …), times each tool's full build from an empty
+output folder as a whole process: wall time, CPU time (user + sys, children included) and the
+peak memory of the whole process tree (RSS added up over the processes, sampled every 10 ms;
+PSS too, which counts a page shared by forked workers once). Estrade runs first with its
+conversion cache wiped ("estrade-nocache": nothing converted before), then with it kept
+("estrade": the output folder alone wiped, as after any earlier build). Prints the medians and
+the median of the per-round ratios to Pelican and Hugo, then the one-page rebuild of Estrade (a
+line appended to one page, ``estrade build`` run again on the same output folder), the same
+rebuild by Estrade and Hugo kept running in watch mode (``estrade build --watch``,
+``hugo --watch``: from the file's save to the end of the rebuild as the tool prints it), and
+each target of issue 13 (item 1) met or missed. Writes ``bench/results/build_bench.json``.
 
     .venv/bin/python bench/build_bench.py [--sizes 1000,5000] [--runs 3,2] [--incr-runs 3]
 """
@@ -34,9 +39,9 @@ SHARED = Path(os.environ.get("ESTRADE_BENCH_SHARED", ROOT.parent / "shared" / "b
 WORK = HERE / ".work"
 PEERS = HERE / ".venv-peers"
 PELICAN_PINS = ["pelican==4.12.0", "Markdown==3.11.3"]
-#: "estrade": output folder wiped, the conversion cache of earlier builds kept (instance/cache);
-#: "estrade-nocache": that cache wiped too (nothing converted before).
-ESTRADE_VARIANTS = ("estrade", "estrade-nocache")
+#: "estrade-nocache": output folder and conversion cache (instance/cache) wiped: nothing
+#: converted before; "estrade", right after it: output folder wiped, that cache kept.
+ESTRADE_VARIANTS = ("estrade-nocache", "estrade")
 TOOLS = (*ESTRADE_VARIANTS, "pelican", "hugo")
 TIMEOUT = 1800
 
