@@ -129,3 +129,22 @@ def test_cli_build_in_the_site_only_app_matches_the_golden_export(tmp_path) -> N
         expected = GOLDEN / name
         if expected.is_file():
             assert data == expected.read_bytes(), name
+
+
+def test_workers_are_forked_only_for_pages_to_convert(monkeypatch) -> None:
+    from app.website import build
+
+    forked: list[str] = []
+
+    def no_fork(method: str):  # type: ignore[no-untyped-def]
+        forked.append(method)
+        raise RuntimeError("forked")
+
+    monkeypatch.setattr(build, "_render_pages", lambda slugs: [(s, True, []) for s in slugs])
+    monkeypatch.setattr(build.multiprocessing, "get_context", no_fork)
+    todo = [f"p{i}" for i in range(build.PARALLEL_FROM + 100)]
+    assert len(build._run(todo, 2, to_convert=3)) == len(todo)  # bodies stored: one process
+    assert forked == []
+    with pytest.raises(RuntimeError, match="forked"):
+        build._run(todo, 2, to_convert=len(todo))
+    assert forked == ["fork"]
