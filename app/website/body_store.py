@@ -59,7 +59,8 @@ class BodyStore:
         self.path = path
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
-        self._pending = 0
+        self._buffer: list[tuple[str, bytes]] = []
+        self._buffer_pid = os.getpid()
         self.hits = 0
         self.misses = 0
         self.broken = False
@@ -81,7 +82,7 @@ class BodyStore:
                 logger.warning("cache des pages converties inutilisable (%s)", exc)
                 self.broken = True
                 return None
-            self._connection, self._pid, self._pending = connection, os.getpid(), 0
+            self._connection, self._pid = connection, os.getpid()
         return self._connection
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -112,36 +113,35 @@ class BodyStore:
         return sum(1 for k in keys if k not in known)
 
     def put(self, key: str, body: dict[str, Any]) -> None:
+        """Keep ``body``; written by :meth:`commit`, in one short transaction, so that workers
+        writing the same file never wait on each other while they render."""
+        data = zlib.compress(json.dumps(body, ensure_ascii=False).encode("utf-8"), 1)
+        if self._buffer_pid != os.getpid():
+            self._buffer = []  # inherited through fork: the builder's to write, not ours
+            self._buffer_pid = os.getpid()
+        self._buffer.append((key, data))
+        if len(self._buffer) >= 50:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self._buffer or self._buffer_pid != os.getpid():
+            return
+        rows, self._buffer = self._buffer, []
         db = self._db()
         if db is None:
             return
-        data = zlib.compress(json.dumps(body, ensure_ascii=False).encode("utf-8"), 1)
         try:
-            if self._pending == 0:
-                db.execute("BEGIN")
-            db.execute("INSERT OR REPLACE INTO bodies (key, data) VALUES (?, ?)", (key, data))
-            self._pending += 1
-            if self._pending >= 200:
-                self.commit()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO bodies (key, data) VALUES (?, ?)", rows)
+            db.execute("COMMIT")
         except sqlite3.Error as exc:
             logger.warning("cache des pages converties non écrit (%s)", exc)
             self._rollback()
-
-    def commit(self) -> None:
-        if self._connection is None or self._pid != os.getpid() or not self._pending:
-            return
-        try:
-            self._connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            logger.warning("cache des pages converties non écrit (%s)", exc)
-            self._rollback()
-        self._pending = 0
 
     def _rollback(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._connection.execute("ROLLBACK")
-        self._pending = 0
 
     def prune(self, keep: set[str]) -> int:
         """Delete the bodies no current page uses (only when they are many: cheap otherwise)."""

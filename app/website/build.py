@@ -15,6 +15,7 @@ Two paths, one renderer (:class:`app.website.render.SiteRenderer`, as the live v
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -225,10 +226,22 @@ def _run(todo: list[str], workers: int | None,
     if count < 2 or heavy < PARALLEL_FROM or "fork" not in (
             multiprocessing.get_all_start_methods()):
         return _render_pages(todo)
+    # The builder renders its share itself, beside count - 1 forked workers: one process fewer
+    # in memory. Its objects are frozen out of the collector first, so the children's
+    # collections do not touch (and so copy) every page the builder had loaded.
     size = max(20, len(todo) // (count * 8))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    with multiprocessing.get_context("fork").Pool(count) as pool:
-        return [item for chunk in pool.imap_unordered(_render_pages, chunks) for item in chunk]
+    own = len(chunks) // count
+    context = multiprocessing.get_context("fork")
+    gc.collect()
+    gc.freeze()
+    try:
+        with context.Pool(count - 1) as pool:
+            others = pool.map_async(_render_pages, chunks[own:], chunksize=1)
+            results = [item for chunk in chunks[:own] for item in _render_pages(chunk)]
+            return results + [item for chunk in others.get() for item in chunk]
+    finally:
+        gc.unfreeze()
 
 
 def _freeze(app: Flask, renderer: SiteRenderer, out: Path, urls: list[str],
