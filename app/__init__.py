@@ -35,8 +35,12 @@ def select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """App factory: defaults, then instance/config.py, then environment, then ``config``."""
+def create_app(config: dict[str, Any] | None = None, *, site_only: bool = False) -> Flask:
+    """App factory: defaults, then instance/config.py, then environment, then ``config``.
+
+    ``site_only``: the public site alone (its views, the sites' tables), for ``estrade build``:
+    a one-page rebuild is mostly start-up, and the staff, donation and treasury packages are
+    then neither imported nor registered (app.cli.SITE_ONLY_COMMANDS)."""
     instance_path = ((config or {}).get("INSTANCE_PATH") or os.environ.get("ESTRADE_INSTANCE_PATH")
                      or str(PROJECT_ROOT / "instance"))
     # A relative ESTRADE_INSTANCE_PATH is taken from the current folder (Flask wants it absolute).
@@ -56,6 +60,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
+
+    if site_only:
+        from app.campaigns import models as _sites  # noqa: F401
+        from app.website import init_app as init_site_only
+
+        init_site_only(app)
+        return app
 
     # Import models so Alembic and relationships see every table.
     from app import audit, dbutil, mail  # noqa: F401

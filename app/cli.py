@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 from app.clitools import EstradeError
 from app.config import ConfigError
@@ -22,9 +22,33 @@ def _create_app() -> Flask:
     return create_app()
 
 
+def _create_site_app() -> Flask:
+    from app import create_app
+
+    return create_app(site_only=True)
+
+
+#: Commands that need only the public site: they run in ``create_app(site_only=True)``, which
+#: imports neither the staff nor the money packages (``estrade build`` after a one-page change
+#: was mostly start-up).
+SITE_ONLY_COMMANDS = {"build": ("app.website.cli", "build_command")}
+
+
 class EstradeGroup(FlaskGroup):
     """Turns "the database was never initialised" or "cannot be reached" into a French hint
     instead of a traceback."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in SITE_ONLY_COMMANDS and not ctx.resilient_parsing:
+            import importlib
+
+            module, attribute = SITE_ONLY_COMMANDS[name]
+            info = ctx.ensure_object(ScriptInfo)
+            if info._loaded_app is None:  # not loaded yet: the site-only app will do
+                info.create_app = _create_site_app
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import OperationalError, ProgrammingError

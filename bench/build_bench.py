@@ -2,12 +2,17 @@
 
 Installs what it needs (Hugo from Debian with apt when missing, Pelican from PyPI into
 ``bench/.venv-peers``), generates the corpus with ``shared/bench/gen_corpus.py`` (seed 42), then,
-round by round (Estrade, Pelican, Hugo, Estrade, …), times each tool's full build from an empty
-output folder as a whole process. Prints the median seconds and the median of the per-round
-ratios Estrade/Pelican and Estrade/Hugo, then the one-page rebuild of Estrade (a line appended
-to one page, ``estrade build`` run again on the same output folder), and the same rebuild by
-Estrade and Hugo kept running in watch mode (``estrade build --watch``, ``hugo --watch``): time
-from the file's save to the end of the rebuild as the tool prints it.
+round by round (Estrade twice, Pelican, Hugo, …), times each tool's full build from an empty
+output folder as a whole process: wall time, CPU time (user + sys, children included) and the
+peak memory of the whole process tree (RSS added up over the processes, sampled every 10 ms;
+PSS too, which counts a page shared by forked workers once). Estrade runs first with its
+conversion cache wiped ("estrade-nocache": nothing converted before), then with it kept
+("estrade": the output folder alone wiped, as after any earlier build). Prints the medians and
+the median of the per-round ratios to Pelican and Hugo, then the one-page rebuild of Estrade (a
+line appended to one page, ``estrade build`` run again on the same output folder), the same
+rebuild by Estrade and Hugo kept running in watch mode (``estrade build --watch``,
+``hugo --watch``: from the file's save to the end of the rebuild as the tool prints it), and
+each target of issue 13 (item 1) met or missed. Writes ``bench/results/build_bench.json``.
 
     .venv/bin/python bench/build_bench.py [--sizes 1000,5000] [--runs 3,2] [--incr-runs 3]
 """
@@ -34,7 +39,10 @@ SHARED = Path(os.environ.get("ESTRADE_BENCH_SHARED", ROOT.parent / "shared" / "b
 WORK = HERE / ".work"
 PEERS = HERE / ".venv-peers"
 PELICAN_PINS = ["pelican==4.12.0", "Markdown==3.11.3"]
-TOOLS = ("estrade", "pelican", "hugo")
+#: "estrade-nocache": output folder and conversion cache (instance/cache) wiped: nothing
+#: converted before; "estrade", right after it: output folder wiped, that cache kept.
+ESTRADE_VARIANTS = ("estrade-nocache", "estrade")
+TOOLS = (*ESTRADE_VARIANTS, "pelican", "hugo")
 TIMEOUT = 1800
 
 
@@ -97,13 +105,80 @@ def command(tool: str, corpus: Path, out: Path) -> tuple[list[str], dict[str, st
     return (["hugo", "--quiet", "-s", str(corpus / "hugo"), "-d", str(out)], None, ROOT)
 
 
-def timed(tool: str, corpus: Path, out: Path, wipe: bool = True) -> tuple[float, str]:
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                found += [int(c) for c in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB of ``pid`` and all its descendants, added up."""
+    rss = pss = 0
+    todo = [pid]
+    while todo:
+        one = todo.pop()
+        todo += _children(one)
+        try:
+            with open(f"/proc/{one}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith(("Rss:", "Pss:")):
+                        value = int(line.split()[1])
+                        if line.startswith("Rss:"):
+                            rss += value
+                        else:
+                            pss += value
+        except OSError:
+            continue
+    return rss, pss
+
+
+class Measure(dict[str, float]):
+    """wall s, cpu s (user + sys of the process and its children), tree_rss_mb and
+    tree_pss_mb (peak over the run of the sum over the process tree), load average."""
+
+
+def measured(cmd: list[str], env: dict[str, str] | None, cwd: Path) -> tuple[Measure, str]:
+    """Run ``cmd`` as a whole process, sampling the memory of its process tree every 10 ms."""
+    with open(WORK / "last-output.txt", "w+", encoding="utf-8") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                                   text=True)
+        peak_rss = peak_pss = 0
+        limit = time.monotonic() + TIMEOUT
+        status, usage = 0, None
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            rss, pss = _memory_kb(process.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            if time.monotonic() > limit:
+                process.kill()
+            time.sleep(0.01)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} a échoué ({process.returncode}) :\n{output[-3000:]}")
+    assert usage is not None
+    return Measure(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+                   tree_rss_mb=peak_rss / 1024, tree_pss_mb=peak_pss / 1024,
+                   load=os.getloadavg()[0]), output
+
+
+def timed(tool: str, corpus: Path, out: Path, wipe: bool = True) -> tuple[Measure, str]:
     if wipe:
         shutil.rmtree(out, ignore_errors=True)
-    cmd, env, cwd = command(tool, corpus, out)
-    started = time.perf_counter()
-    result = run(cmd, env=env, cwd=cwd)
-    return time.perf_counter() - started, result.stdout
+    if tool == "estrade-nocache":
+        shutil.rmtree(corpus / "instance" / "cache", ignore_errors=True)
+    cmd, env, cwd = command("estrade" if tool.startswith("estrade") else tool, corpus, out)
+    return measured(cmd, env, cwd)
 
 
 def one_page_rebuilds(corpus: Path, out: Path, runs: int) -> list[dict[str, float | int]]:
@@ -113,9 +188,9 @@ def one_page_rebuilds(corpus: Path, out: Path, runs: int) -> list[dict[str, floa
     for i in range(runs):
         with target.open("a", encoding="utf-8") as handle:
             handle.write(f"\nLigne ajoutée pour la mesure {i} ({time.time()}).\n")
-        seconds, output = timed("estrade", corpus, out, wipe=False)
+        measure, output = timed("estrade", corpus, out, wipe=False)
         inside = re.search(r"Terminé en ([\d.]+) s : (\d+) fichier", output)
-        results.append({"wall": seconds, "build": float(inside.group(1)) if inside else -1,
+        results.append({**measure, "build": float(inside.group(1)) if inside else -1,
                         "written": int(inside.group(2)) if inside else -1})
     return results
 
@@ -127,8 +202,12 @@ class Output:
         self.lines: queue.Queue[str] = queue.Queue()
         assert process.stdout is not None
         stream = process.stdout
-        threading.Thread(target=lambda: [self.lines.put(line) for line in stream],
-                         daemon=True).start()
+
+        def read() -> None:
+            for line in stream:
+                self.lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
 
     def wait_for(self, pattern: str, timeout: float = 600) -> str:
         limit = time.monotonic() + timeout
@@ -178,6 +257,81 @@ def watched_rebuilds(tool: str, corpus: Path, out: Path, runs: int) -> list[floa
             process.kill()
 
 
+#: issue 13, item 1: (figure, limit) — the build is "met" when every figure is within its limit.
+TARGETS = {"estrade/pelican": 0.5, "estrade/hugo": 3.0, "tree_rss_mb": 100.0,
+           "one_page_wall_s": 1.0}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def walls(measures: list[Measure]) -> str:
+    return ", ".join(f"{m['wall']:.2f}" for m in measures)
+
+
+def verdicts(figures: dict[str, float]) -> dict[str, bool]:
+    return {name: figures[name] < limit if name.endswith("_mb") or name.endswith("_s")
+            else figures[name] <= limit for name, limit in TARGETS.items() if name in figures}
+
+
+def size_report(n: int, count: int, corpus: Path, incr_runs: int) -> dict[str, object]:
+    runs: dict[str, list[Measure]] = {t: [] for t in TOOLS}
+    per_round: dict[str, list[float]] = {}
+    for _ in range(count):  # interleaved rounds: the machine's noise hits every tool alike
+        for tool in TOOLS:
+            runs[tool].append(timed(tool, corpus, WORK / "out" / str(n) / tool)[0])
+        for variant in ESTRADE_VARIANTS:
+            for peer in ("pelican", "hugo"):
+                per_round.setdefault(f"{variant}/{peer}", []).append(
+                    runs[variant][-1]["wall"] / runs[peer][-1]["wall"])
+    ratios = {name: median(values) for name, values in per_round.items()}
+    incremental = one_page_rebuilds(corpus, WORK / "out" / str(n) / "estrade", incr_runs)
+    watched = {tool: watched_rebuilds(tool, corpus, WORK / "out" / str(n) / tool, incr_runs)
+               for tool in ("estrade", "hugo")}
+    summary = {tool: {key: median([m[key] for m in runs[tool]])
+                      for key in ("wall", "cpu", "tree_rss_mb", "tree_pss_mb", "load")}
+               for tool in TOOLS}
+    one_page = median([float(r["wall"]) for r in incremental])
+    targets: dict[str, dict[str, dict[str, float]]] = {}
+    for variant in ESTRADE_VARIANTS:
+        figures = {"estrade/pelican": ratios[f"{variant}/pelican"],
+                   "estrade/hugo": ratios[f"{variant}/hugo"],
+                   "tree_rss_mb": max(m["tree_rss_mb"] for m in runs[variant]),
+                   "one_page_wall_s": one_page}
+        targets[variant] = {"figures": figures, "met": {k: float(v) for k, v in
+                                                        verdicts(figures).items()}}
+    print(f"\nN = {n} pages ({count} tours entrelacés, médianes ; charge moyenne "
+          f"{median([m['load'] for t in TOOLS for m in runs[t]]):.2f})")
+    for tool in TOOLS:
+        line = summary[tool]
+        print(f"  {tool:<16} {line['wall']:7.2f} s   CPU {line['cpu']:6.2f} s   mémoire "
+              f"(arbre) RSS {line['tree_rss_mb']:6.1f} Mo, PSS {line['tree_pss_mb']:6.1f} Mo   "
+              f"({walls(runs[tool])})")
+    for variant in ESTRADE_VARIANTS:
+        print(f"  {variant}/Pelican = {ratios[f'{variant}/pelican']:.2f}   "
+              f"{variant}/Hugo = {ratios[f'{variant}/hugo']:.2f}")
+    print(f"  reconstruction après modification d'une page : {one_page:.2f} s (processus "
+          f"entier), {median([float(r['build']) for r in incremental]):.2f} s (construction "
+          f"seule), CPU {median([float(r['cpu']) for r in incremental]):.2f} s, fichiers "
+          f"réécrits : {[r['written'] for r in incremental]}")
+    estrade_watch, hugo_watch = (median(watched[t]) for t in ("estrade", "hugo"))
+    print(f"  en veille (--watch), de l'enregistrement à la fin : Estrade "
+          f"{estrade_watch:.2f} s, Hugo {hugo_watch:.2f} s, Estrade/Hugo = "
+          f"{estrade_watch / hugo_watch:.2f}")
+    for variant, result in targets.items():
+        figures, met = result["figures"], result["met"]
+        print(f"  objectifs ({variant}) : " + " ; ".join(
+            f"{name} = {figures[name]:.2f} (≤ {TARGETS[name]}) {verdict(bool(ok))}"
+            for name, ok in met.items()))
+    return {"runs": runs, "summary": summary, "ratios": ratios, "ratios_per_round": per_round,
+            "one_page_rebuild": incremental, "watch": watched, "targets": targets}
+
+
+def verdict(ok: bool) -> str:
+    return "atteint" if ok else "MANQUÉ"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000")
@@ -190,37 +344,15 @@ def main() -> None:
     runs += [runs[-1]] * (len(sizes) - len(runs))
     versions = ensure_peers()
     print(f"versions : {versions['hugo']} | {versions['pelican']} | Python {sys.version.split()[0]}"
-          f" | {os.cpu_count()} cœurs")
-    report: dict[str, object] = {"versions": versions, "sizes": {}}
+          f" | {os.cpu_count()} cœurs | charge moyenne {os.getloadavg()[0]:.2f}")
+    report: dict[str, object] = {"versions": versions, "targets": TARGETS, "cpus": os.cpu_count(),
+                                 "load_average_start": os.getloadavg(), "sizes": {},
+                                 "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    sizes_report: dict[str, object] = {}
     for n, count in zip(sizes, runs, strict=True):
-        corpus = prepare(n, args.seed)
-        times: dict[str, list[float]] = {t: [] for t in TOOLS}
-        for _ in range(count):  # interleaved rounds: the machine's noise hits every tool alike
-            for tool in TOOLS:
-                times[tool].append(timed(tool, corpus, WORK / "out" / str(n) / tool)[0])
-        ratios = {peer: statistics.median(e / p for e, p in zip(times["estrade"], times[peer],
-                                                                strict=True))
-                  for peer in ("pelican", "hugo")}
-        incremental = one_page_rebuilds(corpus, WORK / "out" / str(n) / "estrade",
-                                        args.incr_runs)
-        watched = {tool: watched_rebuilds(tool, corpus, WORK / "out" / str(n) / tool,
-                                          args.incr_runs) for tool in ("estrade", "hugo")}
-        print(f"\nN = {n} pages ({count} tours entrelacés, médianes)")
-        for tool in TOOLS:
-            print(f"  {tool:<8} {statistics.median(times[tool]):7.2f} s   "
-                  f"({', '.join(f'{t:.2f}' for t in times[tool])})")
-        print(f"  Estrade/Pelican = {ratios['pelican']:.2f}   Estrade/Hugo = {ratios['hugo']:.2f}")
-        walls = [r["wall"] for r in incremental]
-        inside = [r["build"] for r in incremental]
-        print(f"  reconstruction après modification d'une page : {statistics.median(walls):.2f} s "
-              f"(processus entier), {statistics.median(inside):.2f} s (construction seule), "
-              f"fichiers réécrits : {[r['written'] for r in incremental]}")
-        estrade_watch, hugo_watch = (statistics.median(watched[t]) for t in ("estrade", "hugo"))
-        print(f"  en veille (--watch), de l'enregistrement à la fin : Estrade "
-              f"{estrade_watch:.2f} s, Hugo {hugo_watch:.2f} s, Estrade/Hugo = "
-              f"{estrade_watch / hugo_watch:.2f}")
-        report["sizes"][str(n)] = {"times": times, "ratios": ratios,  # type: ignore[index]
-                                   "one_page_rebuild": incremental, "watch": watched}
+        sizes_report[str(n)] = size_report(n, count, prepare(n, args.seed), args.incr_runs)
+    report["sizes"] = sizes_report
+    report["load_average_end"] = os.getloadavg()
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "build_bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -15,6 +15,7 @@ Two paths, one renderer (:class:`app.website.render.SiteRenderer`, as the live v
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -29,6 +30,7 @@ from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
 from app.campaigns.models import Site
+from app.website.body_store import BodyStore, store_path
 from app.website.images import RASTER
 from app.website.live import make_renderer
 from app.website.render import RenderOptions, SiteRenderer
@@ -38,7 +40,7 @@ from app.website.themes import ThemeError, static_files
 from app.website.views import BUILD_RENDERER
 
 MANIFEST = ".estrade-build.json"
-PARALLEL_FROM = 300  # pages to render before worker processes pay off
+PARALLEL_FROM = 300  # pages to convert (not cached) before worker processes pay off
 logger = logging.getLogger(__name__)
 
 
@@ -89,6 +91,8 @@ def _render_pages(slugs: list[str]) -> list[tuple[str, bool, list[str]]]:
         output = renderer.render_page(renderer.content.pages[slug])
         written = _write_if_changed(Path(page_file(out, slug)), output.body.encode("utf-8"))
         results.append((slug, written, list(output.warnings)))
+    if renderer.body_store is not None:
+        renderer.body_store.commit()
     return results
 
 
@@ -152,6 +156,7 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
         raise BuildError(str(exc)) from None
     if renderer.setting_errors:
         raise BuildError("Réglages du thème refusés :\n- " + "\n- ".join(renderer.setting_errors))
+    renderer.body_store = BodyStore(store_path(Path(app.instance_path) / "cache", content.root))
     for error in renderer.content.errors:
         report.warnings.append(str(error))
         echo(f"      avertissement : {error}")
@@ -171,11 +176,17 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     report.pages_unchanged = len(slugs) - len(todo)
     echo(f"[2/4] Pages : {len(todo)} à rendre, {report.pages_unchanged} inchangées depuis "
          "la dernière construction")
+    # Worker processes pay off only for pages to convert: filling templates with bodies
+    # converted by an earlier build is cheaper than forking (and keeps memory to one process).
+    to_convert = renderer.body_store.missing([renderer.body_key(renderer.content.pages[s])
+                                              for s in todo])
     _WORKER = (renderer, out)
     try:
-        results = _run(todo, workers)
+        results = _run(todo, workers, to_convert)
     finally:
         _WORKER = None
+    if todo:
+        renderer.body_store.prune({renderer.body_key(p) for p in renderer.content.pages.values()})
     for slug, written, page_warnings in results:
         if written:
             report.pages_written.append(f"{slug}/index.html")
@@ -203,19 +214,34 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
     manifest = {"version": 1, "site": site.slug, "theme": renderer.theme_name,
                 "pages": keys, "frozen": sorted(frozen_files)}
     _write_if_changed(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
+    renderer.body_store.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _run(todo: list[str], workers: int | None) -> list[tuple[str, bool, list[str]]]:
+def _run(todo: list[str], workers: int | None,
+         to_convert: int | None = None) -> list[tuple[str, bool, list[str]]]:
     count = workers if workers is not None else (os.cpu_count() or 1)
-    if count < 2 or len(todo) < PARALLEL_FROM or "fork" not in (
+    heavy = len(todo) if to_convert is None else to_convert
+    if count < 2 or heavy < PARALLEL_FROM or "fork" not in (
             multiprocessing.get_all_start_methods()):
         return _render_pages(todo)
+    # The builder renders its share itself, beside count - 1 forked workers: one process fewer
+    # in memory. Its objects are frozen out of the collector first, so the children's
+    # collections do not touch (and so copy) every page the builder had loaded.
     size = max(20, len(todo) // (count * 8))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    with multiprocessing.get_context("fork").Pool(count) as pool:
-        return [item for chunk in pool.imap_unordered(_render_pages, chunks) for item in chunk]
+    own = len(chunks) // count
+    context = multiprocessing.get_context("fork")
+    gc.collect()
+    gc.freeze()
+    try:
+        with context.Pool(count - 1) as pool:
+            others = pool.map_async(_render_pages, chunks[own:], chunksize=1)
+            results = [item for chunk in chunks[:own] for item in _render_pages(chunk)]
+            return results + [item for chunk in others.get() for item in chunk]
+    finally:
+        gc.unfreeze()
 
 
 def _freeze(app: Flask, renderer: SiteRenderer, out: Path, urls: list[str],

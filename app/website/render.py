@@ -11,6 +11,7 @@ address of the site is, for the live views, the sitemap and the static export.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -27,6 +28,7 @@ from app.core.publishing.markdown import render_markdown
 from app.core.publishing.pages import Page, full_page, page_fingerprint
 from app.core.publishing.theme_settings import settings_css
 from app.website import feeds
+from app.website.body_store import CODE_VERSION, BodyStore
 from app.website.images import ImageStore
 from app.website.legal_pages import (
     LEGAL_BLOCK_MARKER,
@@ -115,6 +117,9 @@ class SiteRenderer:
     theme_files: ThemeState | None = None
     #: What the privacy notice says about retention and purposes (the settings').
     privacy: PrivacyFacts = field(default_factory=PrivacyFacts)
+    #: Converted bodies kept on disk between static builds (the builder sets it); when set,
+    #: bodies are not kept in memory, so a build's memory does not grow with the site.
+    body_store: BodyStore | None = None
 
     def __post_init__(self) -> None:
         self.theme = load_theme(self.themes_dir, self.theme_name)
@@ -174,24 +179,52 @@ class SiteRenderer:
     def url(self, path: str) -> str:
         return f"{self.options.base_url}{path}"
 
+    @cached_property
+    def _body_prefix(self) -> str:
+        return json.dumps([CODE_VERSION, self.fingerprint, self.settings,
+                           list(self.content.config.donation_presets)],
+                          sort_keys=True, default=str)
+
+    def body_key(self, page: Page) -> str:
+        """Changes when the page's converted body may change (:mod:`app.website.body_store`)."""
+        return self._hash(f"{self._body_prefix}|{page_fingerprint(page)}|{page.body_line}")
+
     def _body(self, page: Page) -> _Body:
+        if self.body_store is not None:
+            return self._stored_body(page, self.body_store)
         key = (page_fingerprint(page), self.fingerprint, str(page.source))
         with _cache_lock:
             cached = _cache.get(key)
         if cached is not None:
             return cached
-        page = full_page(page)
-        rendered = render_markdown(page.body, self._render_block, first_line=page.body_line)
-        hosts = tuple(sorted({b.data["host"] for b in rendered.blocks
-                              if b.name == "video" and b.error is None}))
-        body = _Body(rendered.html, rendered.toc,
-                     any(b.name == "don" and b.error is None for b in rendered.blocks),
-                     hosts, tuple(rendered.warnings))
+        body = self._convert(page)
         with _cache_lock:
             if len(_cache) >= _CACHE_MAX:
                 _cache.clear()
             _cache[key] = body
         return body
+
+    def _stored_body(self, page: Page, store: BodyStore) -> _Body:
+        key = self.body_key(page)
+        found = store.get(key)
+        if found is not None:
+            try:
+                return _Body(found["html"], found["toc"], bool(found["has_don"]),
+                             tuple(found["frame_hosts"]), tuple(found["warnings"]))
+            except (KeyError, TypeError):
+                pass  # written by another shape of _Body: converted again below
+        body = self._convert(page)
+        store.put(key, dataclasses.asdict(body))
+        return body
+
+    def _convert(self, page: Page) -> _Body:
+        page = full_page(page)
+        rendered = render_markdown(page.body, self._render_block, first_line=page.body_line)
+        hosts = tuple(sorted({b.data["host"] for b in rendered.blocks
+                              if b.name == "video" and b.error is None}))
+        return _Body(rendered.html, rendered.toc,
+                     any(b.name == "don" and b.error is None for b in rendered.blocks),
+                     hosts, tuple(rendered.warnings))
 
     def _render_block(self, block: Block) -> str:
         if block.error:

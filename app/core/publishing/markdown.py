@@ -16,11 +16,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 
 from app.core.publishing.block_html import render_block_fallback
 from app.core.publishing.blocks import Block, RawBlock, split_blocks, validate_block
 from app.core.publishing.sanitize import sanitize_html
-from app.core.publishing.typography import french_typography, smart_punctuation
+from app.core.publishing.typography import french_typography, smart_french_typography
 
 
 @dataclass(frozen=True)
@@ -33,12 +43,17 @@ class Rendered:
 
 
 # No "smarty": typography.smart_punctuation does its job at a fraction of its cost.
-_EXTENSIONS = ["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
-               "tables", "sane_lists"]
-_CONFIGS: dict[str, dict[str, Any]] = {
-    "tables": {"use_align_attribute": True},
-    "footnotes": {"BACKLINK_TITLE": "Retour à la note %d dans le texte"},
-}
+# Extensions are given as instances, in this order: by name, Python-Markdown looks them up
+# among the installed packages' entry points, which cost more than converting a page (a
+# one-page rebuild converts one).
+def _extensions(with_toc: bool) -> list[Extension]:
+    extensions: list[Extension] = [
+        AbbrExtension(), AttrListExtension(), DefListExtension(), FencedCodeExtension(),
+        FootnoteExtension(BACKLINK_TITLE="Retour à la note %d dans le texte"),
+        MarkdownInHtmlExtension(), TableExtension(use_align_attribute=True), SaneListExtension()]
+    return [*extensions, TocExtension()] if with_toc else extensions
+
+
 _local = threading.local()
 
 
@@ -47,8 +62,7 @@ def _converter(with_toc: bool) -> markdown.Markdown:
     name = "page" if with_toc else "fragment"
     md = getattr(_local, name, None)
     if md is None:
-        md = markdown.Markdown(extensions=_EXTENSIONS + (["toc"] if with_toc else []),
-                               extension_configs=_CONFIGS, output_format="html")
+        md = markdown.Markdown(extensions=_extensions(with_toc), output_format="html")
         setattr(_local, name, md)
     return md.reset()
 
@@ -57,13 +71,14 @@ _ALIGN = re.compile(r'<(t[hd])((?:\s+(?!align=)[a-z-]+="[^"]*")*)\s+align="(left
 
 
 def _clean(html: str) -> str:
-    """Sanitise, then replace the obsolete ``align`` of table cells by a class (valid HTML5)."""
-    return smart_punctuation(_ALIGN.sub(r'<\1\2 class="align-\3"', sanitize_html(html)))
+    """Sanitise, replace the obsolete ``align`` of table cells by a class (valid HTML5), then
+    typographic punctuation and French spacing (one walk over the text nodes for both)."""
+    return smart_french_typography(_ALIGN.sub(r'<\1\2 class="align-\3"', sanitize_html(html)))
 
 
 def render_fragment(text: str) -> str:
     """Markdown → sanitised HTML with French typography (no blocks, no table of contents)."""
-    return french_typography(_clean(_converter(False).convert(text))).strip()
+    return _clean(_converter(False).convert(text)).strip()
 
 
 def render_markdown(
@@ -90,7 +105,7 @@ def render_markdown(
         else:
             chunks.append(part)
     md = _converter(True)
-    body = french_typography(_clean(md.convert("\n".join(chunks))))
+    body = _clean(md.convert("\n".join(chunks)))
     toc = french_typography(sanitize_html(getattr(md, "toc", "")))
 
     def place(match: re.Match[str]) -> str:

@@ -101,6 +101,16 @@ def french_typography(fragment: str) -> str:
     return _walk(fragment, _fix_text_node)
 
 
+def _smart_then_french(raw: str) -> str:
+    return _fix_text_node(_smart_node(raw))
+
+
+def smart_french_typography(fragment: str) -> str:
+    """``french_typography(smart_punctuation(fragment))`` in one walk over the fragment: the
+    text nodes are the same for both (neither adds a tag: what they write is escaped)."""
+    return _walk(fragment, _smart_then_french)
+
+
 def _walk(fragment: str, fix: Callable[[str], str]) -> str:
     out: list[str] = []
     skip_depth = 0
