@@ -21,8 +21,8 @@ from tomlkit.toml_document import TOMLDocument
 from app import audit
 from app.campaigns.models import Site
 from app.campaigns.service import SiteError, add_host, normalise_host
-from app.campaigns.sitefile import ContentError, read_document, update_site_file
-from app.core.publishing.site_config import load_site_config
+from app.campaigns.sitefile import ContentError, update_site_file
+from app.core.publishing.site_config import SiteConfig, load_site_config
 from app.dbutil import require_transaction
 from app.extensions import db
 
@@ -64,11 +64,14 @@ def site_folder(site: Site) -> Path:
     return Path(current_app.config["ESTRADE_CONTENT_DIR"]) / site.content_dir
 
 
-def read_settings(site: Site) -> SiteSettings:
+def load_config(site: Site) -> SiteConfig:
+    """The site's ``site.toml`` as the website reads it (a bare one when there is none)."""
     path = site_folder(site) / "site.toml"
-    if not path.exists():
-        return SiteSettings(title=site.title)
-    config = load_site_config(path)
+    return load_site_config(path) if path.exists() else SiteConfig(title=site.title)
+
+
+def read_settings(site: Site) -> SiteSettings:
+    config = load_config(site)
     legal = config.raw.get("legal", {})
     return SiteSettings(
         title=config.title, description=config.description, language=config.language,

@@ -9,9 +9,8 @@ New nullable column ``audit_log.site_id`` (indexed; plain ADD COLUMN, no table r
 NULL, except those about a site itself (``object_type = 'Site'``), filled from their object id:
 a NULL row is shown to the installation administrator only.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'
