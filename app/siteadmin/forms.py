@@ -12,6 +12,7 @@ from wtforms import (
     EmailField,
     Field,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -26,9 +27,10 @@ from app.website.render import SOCIAL_LABELS
 
 #: DON-2: no one gives more than 4 600 € per election: a suggested amount above is useless.
 MAX_PRESET_EUROS = 4600
-LANGUAGES = [("fr", "Français"), ("br", "Brezhoneg"), ("eu", "Euskara"), ("co", "Corsu"),
-             ("oc", "Occitan"), ("ca", "Català"), ("en", "English"), ("es", "Español"),
-             ("de", "Deutsch"), ("it", "Italiano")]
+LANGUAGES = [SelectChoice(code, name) for code, name in (
+    ("fr", "Français"), ("br", "Brezhoneg"), ("eu", "Euskara"), ("co", "Corsu"),
+    ("oc", "Occitan"), ("ca", "Català"), ("en", "English"), ("es", "Español"),
+    ("de", "Deutsch"), ("it", "Italiano"))]
 #: The networks the form offers (the site's other [social] entries are kept as they are).
 SOCIAL_NAMES = tuple(name for name in SOCIAL_LABELS if name != "twitter")
 
@@ -121,8 +123,9 @@ class HostsForm(FlaskForm):
         "Un par ligne, par exemple www.ma-liste.fr : le site répond à ces noms."))
 
 
-def _choices(labels: dict[str, str], optional: bool = False) -> list[tuple[str, str]]:
-    return ([("", "—")] if optional else []) + list(labels.items())
+def _choices(labels: dict[str, str], optional: bool = False) -> list[SelectChoice]:
+    return ([SelectChoice("", "—")] if optional else []) + [
+        SelectChoice(value, label) for value, label in labels.items()]
 
 
 class FactsForm(FlaskForm):
@@ -131,7 +134,7 @@ class FactsForm(FlaskForm):
         DataRequired(_l("Indiquez la date du premier tour."))])
     election_round2 = DateField(_l("Date du second tour"), validators=[Optional()])
     election_scope = SelectField(_l("Portée"), choices=[
-        (scope, ELECTION_SCOPES[scope]) for scope in FILE_SCOPES])
+        SelectChoice(scope, ELECTION_SCOPES[scope]) for scope in FILE_SCOPES])
     election_territory = StringField(_l("Territoire (élection partielle, secteur)"),
                                      validators=[Length(max=100)])
     election_name = StringField(_l("Nom de l'élection sur le site"), validators=[
