@@ -121,8 +121,8 @@ def _choices(site_id: int | None) -> tuple[list[tuple[int, str]], list[str]]:
 
 
 def _names() -> tuple[dict[int, str], dict[int, str]]:
-    emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
-    slugs = dict(db.session.execute(select(Site.id, Site.slug)).tuples().all())
+    emails = {row.id: row.email for row in db.session.execute(select(User.id, User.email))}
+    slugs = {row.id: row.slug for row in db.session.execute(select(Site.id, Site.slug))}
     return emails, slugs
 
 
@@ -141,7 +141,8 @@ def _page(site: Site | None, endpoint: str, **route: Any) -> Any:
     return render_template(
         "siteadmin/journal.html", site=site, rows=rows, total=total, page=page, pages=pages,
         filters=filters, people=people, actions=actions, emails=emails, slugs=slugs,
-        describe=describe, paris=paris, endpoint=endpoint, route=route,
+        describe=describe, paris=paris,
+        page_url=lambda number: url_for(endpoint, **{**route, **filters.args(), "page": number}),
         csv_url=url_for(endpoint + "_csv", **{**route, **filters.args()}))
 
 
