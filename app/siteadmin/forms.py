@@ -150,7 +150,7 @@ class FactsForm(FlaskForm):
     campaign_filing_date = DateField(_l("Date de dépôt du compte de campagne"), validators=[
         Optional()], description=_l("La collecte s'arrête à cette date (les dons mensuels "
                                     "aussi)."))
-    mandataire_type = SelectField(_l("Type de mandataire"),
+    mandataire_type = SelectField(_l("Type de mandataire"), default="",
                                   choices=_choices(MANDATAIRE_TYPES, optional=True))
     mandataire_name = StringField(_l("Nom du mandataire"), validators=[Length(max=200)])
     mandataire_declared_on = DateField(_l("Date de déclaration en préfecture"),
