@@ -14,7 +14,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import (
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from app import audit, mail
@@ -62,6 +69,13 @@ def invite(email: str, site: Site, role: str, *, actor: Any) -> Invited:
     return Invited(user, key)
 
 
+def _path(endpoint: str, **values: Any) -> str:
+    """The address of ``endpoint`` (from a command too, where there is no request)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def _queue(user: User, site: Site, role: str, template: str, subject: str) -> str | None:
     base = staff_base_url()
     if base is None:
@@ -69,10 +83,9 @@ def _queue(user: User, site: Site, role: str, template: str, subject: str) -> st
                                    user.id)
         return None
     if template == "invite":
-        link = base + url_for("accounts.accept_invitation",
-                              token=make_token(user, INVITE_SALT))
+        link = base + _path("accounts.accept_invitation", token=make_token(user, INVITE_SALT))
     else:
-        link = base + url_for("accounts.login")
+        link = base + _path("accounts.login")
     context = {"link": link, "email": user.email, "site": site.title,
                "role": SITE_ROLES[role], "days": INVITE_MAX_AGE_SECONDS // 86400}
     return mail.queue(f"invitation:{user.id}:{secrets.token_hex(8)}", user.email, subject,

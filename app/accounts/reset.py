@@ -17,7 +17,16 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -69,8 +78,8 @@ def staff_base_url() -> str | None:
     """Where reset links point: ``ESTRADE_STAFF_URL``, else this request's host only when a
     site declares it or it is this machine (never a Host header someone made up)."""
     configured = str(current_app.config.get("ESTRADE_STAFF_URL") or "").rstrip("/")
-    if configured:
-        return configured
+    if configured or not has_request_context():  # a command: only the configured address
+        return configured or None
     from app.campaigns.service import site_for_host
 
     name = (urlsplit(f"//{request.host}").hostname or "").lower()

@@ -171,3 +171,18 @@ def test_the_installation_admin_manages_every_sites_team(mailer: tuple[Flask, In
     chef = separate_client(app)
     AuthActions(chef).login("chef@example.org")
     assert chef.get("/admin/sites/rivale/equipe").status_code == 404
+
+
+def test_the_command_line_invites_too(mailer: tuple[Flask, Inbox]) -> None:
+    app, inbox = mailer
+    app.config["ESTRADE_STAFF_URL"] = "https://equipe.example"
+    result = app.test_cli_runner().invoke(args=["users", "invite", "cli@example.org",
+                                                "--site", "demo", "--role", "treasurer"])
+    assert result.exit_code == 0, result.output
+    assert "Trésorier" in result.output
+    _wait_for(inbox, 1)
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert "https://equipe.example/admin/invitation/" in body
+    db.session.rollback()
+    user = db.session.scalar(select(User).where(User.email == "cli@example.org"))
+    assert user is not None and user.roles_on(demo_site().id) == {"treasurer"}
