@@ -11,12 +11,13 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.accounts import actions
 from app.accounts.decorators import site_required
 from app.accounts.forms import EmptyForm
 from app.accounts.invitations import invite
-from app.accounts.models import SITE_ROLES, User, members_of
+from app.accounts.models import SITE_ROLES, Membership, User
 from app.accounts.reset import send_after_response
 from app.campaigns.models import Site
 from app.dbutil import transaction
@@ -25,8 +26,16 @@ from app.siteadmin.forms import InviteForm, RoleForm
 from app.siteadmin.views import bp, get_site, slug_site
 
 
+def _people(site: Site) -> list[User]:
+    """Everyone holding a role on the site, active or not (a deactivated account invited
+    here shows like any other: the list says nothing about accounts)."""
+    return list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                                   .where(Membership.site_id == site.id).distinct()
+                                   .order_by(User.email)))
+
+
 def _page(site: Site, form: InviteForm | None = None, status: int = 200) -> Any:
-    people = members_of(site.id)
+    people = _people(site)
     return render_template("siteadmin/team.html", site=site, people=people,
                            form=form or InviteForm(), role_form=RoleForm(),
                            action_form=EmptyForm(), roles=SITE_ROLES), status
