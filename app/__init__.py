@@ -81,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None, *, site_only: bool = False)
     from app.editor import models as _editor  # noqa: F401
     from app.ledger import models as _ledger  # noqa: F401
     from app.privacy import init_app as init_privacy
+    from app.siteadmin import init_app as init_siteadmin
     from app.treasury import init_app as init_treasury
     from app.website import init_app as init_website
 
@@ -90,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None, *, site_only: bool = False)
     init_privacy(app)  # /desinscription/<token>
     init_editor(app)
     init_builder(app)  # /admin/sites/nouveau
+    init_siteadmin(app)  # /admin/sites/<slug>/…: settings, campaign, team, journal
     init_website(app)
 
     from app import errors

@@ -208,3 +208,20 @@ def open_checkout(donation: Donation, session_id: str | None = None) -> Donation
     donation.checkout_session_id = session_id or f"cs_test_{donation.id}"
     db.session.commit()
     return donation
+
+
+# -- a second site -------------------------------------------------------------------------
+
+
+def rival_site(content_root: Path, slug: str = "rivale", title: str = "Liste rivale",
+               host: str = "rivale.example") -> Any:
+    """A second site of the demo's election, with a copy of the demo's folder and campaign
+    (the demo's folder must already be in ``content_root``)."""
+    import shutil
+
+    from app.campaigns.service import create_site, load_campaign, parse_campaign_file
+
+    shutil.copytree(content_root / "demo", content_root / slug)
+    site = tx(create_site, slug, title, [host])
+    tx(load_campaign, site, parse_campaign_file(content_root / slug / "campaign.toml"))
+    return site

@@ -57,9 +57,10 @@ def test_declared_csrf_is_what_the_app_checks(tmp_path: Path) -> None:
     assert webhooks == ["stripe_webhook.receive"]
 
 
-#: The staff area's pages for people not signed in yet: logging in and resetting a password.
+#: The staff area's pages for people not signed in yet: logging in, resetting a password,
+#: accepting an invitation.
 BEFORE_LOGIN = {"/admin/login", "/admin/login/code", "/admin/mot-de-passe-oublie",
-                "/admin/mot-de-passe/<token>"}
+                "/admin/mot-de-passe/<token>", "/admin/invitation/<token>"}
 
 
 def test_staff_routes_live_under_admin(tmp_path: Path) -> None:

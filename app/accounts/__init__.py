@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
         return user
 
     # The team pages, the second factor's and password resets, on the same blueprint.
-    from app.accounts import people, reset, twofactor_views  # noqa: F401
+    from app.accounts import invitations, people, reset, twofactor_views  # noqa: F401
     from app.accounts.views import bp
 
     app.register_blueprint(bp)

@@ -194,3 +194,33 @@ def log_out(user: User) -> None:
     require_transaction(db.session)
     sessions.revoke_all(user)
     audit.record("logout", user, user=user)
+
+
+def set_site_role(user: User, site: Site, role: str, *, actor: User | None) -> bool:
+    """Make ``role`` the one role of ``user`` on ``site``; False when it already was."""
+    require_transaction(db.session)
+    _require_people(actor, site)
+    if role not in SITE_ROLES:
+        raise AccountError(_("Rôle inconnu."), "role")
+    held = user.roles_on(site.id)
+    if held == {role}:
+        return False
+    if actor is not None and actor.id == user.id and "site_admin" in held and role != "site_admin":
+        raise AccountError(_("Vous ne pouvez pas retirer vos propres droits d'administration "
+                             "du site : demandez-le à un autre administrateur."))
+    grant(user, site, role, actor=actor)
+    for other in sorted(held - {role}):
+        revoke(user, site, other, actor=actor)
+    return True
+
+
+def remove_from_site(user: User, site: Site, *, actor: User | None) -> bool:
+    """Take every role of ``user`` on ``site`` back (never one's own)."""
+    require_transaction(db.session)
+    _require_people(actor, site)
+    if actor is not None and actor.id == user.id:
+        raise AccountError(_("Vous ne pouvez pas vous retirer vous-même de l'équipe du site."))
+    held = user.roles_on(site.id)
+    for role in sorted(held):
+        revoke(user, site, role, actor=actor)
+    return bool(held)

@@ -83,6 +83,31 @@ def grant(email: str, slug: str, role: str) -> None:
                + ("." if added else " (déjà le cas)."))
 
 
+@users_cli.command("invite")
+@click.argument("email")
+@click.option("--site", "slug", required=True, help="Identifiant du site.")
+@click.option("--role", type=click.Choice(tuple(SITE_ROLES)), required=True,
+              help="editor (rédacteur), treasurer (trésorier), site_admin.")
+@with_appcontext
+def invite(email: str, slug: str, role: str) -> None:
+    """Invite une personne sur un site par e-mail (lien pour choisir son mot de passe, valable
+    sept jours ; un compte existant reçoit seulement son rôle). Liens : ESTRADE_STAFF_URL."""
+    from app import mail
+    from app.accounts.invitations import invite as invite_person
+
+    site = _site(slug)
+    try:
+        with transaction():
+            invited = invite_person(email, site, role, actor=None)
+    except actions.AccountError as exc:
+        fail(str(exc))
+    if invited.mail_key is not None:
+        mail.send_pending(keys=[invited.mail_key])
+    click.echo(f"{invited.user.email} : {SITE_ROLES[role]} de « {site.slug} »"
+               + ("" if invited.mail_key else " ; aucun e-mail : réglez ESTRADE_STAFF_URL")
+               + ".")
+
+
 @users_cli.command("revoke")
 @click.argument("email")
 @click.option("--site", "slug", required=True, help="Identifiant du site.")

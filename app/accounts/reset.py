@@ -17,7 +17,16 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -36,22 +45,24 @@ SALT = "estrade.password-reset"
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=salt)
 
 
 def _fingerprint(user: User) -> str:
     return hashlib.sha256(f"{user.id}|{user.password_hash}".encode()).hexdigest()[:32]
 
 
-def make_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+def make_token(user: User, salt: str = SALT) -> str:
+    """A link's token; ``salt`` tells links apart (a reset link is no invitation)."""
+    return _serializer(salt).dumps({"u": user.id, "f": _fingerprint(user)})
 
 
-def user_for(token: str) -> User | None:
-    """The account a link is for, if it is signed, under an hour old and still unused."""
+def user_for(token: str, salt: str = SALT, max_age: int = MAX_AGE_SECONDS) -> User | None:
+    """The account a link is for, if it is signed, under an hour old (``max_age`` seconds)
+    and still unused."""
     try:
-        data = _serializer().loads(token, max_age=MAX_AGE_SECONDS)
+        data = _serializer(salt).loads(token, max_age=max_age)
     except BadSignature:  # SignatureExpired is one
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
@@ -67,8 +78,8 @@ def staff_base_url() -> str | None:
     """Where reset links point: ``ESTRADE_STAFF_URL``, else this request's host only when a
     site declares it or it is this machine (never a Host header someone made up)."""
     configured = str(current_app.config.get("ESTRADE_STAFF_URL") or "").rstrip("/")
-    if configured:
-        return configured
+    if configured or not has_request_context():  # a command: only the configured address
+        return configured or None
     from app.campaigns.service import site_for_host
 
     name = (urlsplit(f"//{request.host}").hostname or "").lower()
@@ -98,6 +109,14 @@ def _send_after_response(app: Flask, key: str) -> None:
         mail.send_pending(keys=[key])
 
 
+def send_after_response(response: Any, key: str | None) -> Any:
+    """Send the queued mail ``key`` once ``response`` has gone (its timing says nothing)."""
+    if key is not None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(lambda: _send_after_response(app, key))
+    return response
+
+
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @public
 @limits.reset_per_address
@@ -114,11 +133,7 @@ def forgot_password() -> Any:
                 key = _queue_mail(user)
         flash(_("Si un compte existe pour cette adresse, un message vient d'y être envoyé avec "
                 "un lien valable une heure."), "info")
-        response = redirect(url_for("accounts.login"), 303)
-        if key is not None:
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            response.call_on_close(lambda: _send_after_response(app, key))
-        return response
+        return send_after_response(redirect(url_for("accounts.login"), 303), key)
     status = 422 if form.errors else 200
     return render_template("accounts/forgot.html", form=form), status
 

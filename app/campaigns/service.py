@@ -149,6 +149,12 @@ def parse_campaign_file(path: Path) -> CampaignSpec:
         raise SiteError(f"Fichier introuvable : {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SiteError(f"{path.name} : TOML invalide ({exc}).") from None
+    return campaign_spec(data)
+
+
+def campaign_spec(data: dict[str, Any]) -> CampaignSpec:
+    """Check a campaign's facts given as the campaign file's tables (the file, or the
+    « Campagne » form of the site's settings)."""
     election = dict(data.get("election") or {})
     campaign = dict(data.get("campaign") or {})
     mandataire = data.get("mandataire")
