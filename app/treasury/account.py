@@ -22,8 +22,11 @@ from app.ledger.totals import money_to_refund
 from app.ledger.verify import verify_campaign
 from app.treasury.meters import EXPENSE_KINDS, kind_totals
 
+#: REP-4: the resources of the account. Loan repayments (and their reversals, counted with
+#: them by kind_totals) are money out the ledger counts (SIGN -1) but no expense under the cap
+#: (CAP-3): they are shown as a line less, next to the loans, so the account balances.
 RECEIPT_KINDS = ("donation", "in_kind", "collection", "refund", "personal_contribution",
-                 "party_contribution", "loan")
+                 "party_contribution", "loan", "loan_repayment")
 NO_NATURE = "Autres dépenses (nature non précisée)"
 
 
@@ -63,6 +66,8 @@ def _receipt_label(kind: str, method: str) -> str:
         return f"Dons — {PAYMENT_METHODS.get(method, method or 'autre')}"
     if kind == "refund":
         return "Dons remboursés aux donateurs (en moins)"
+    if kind == "loan_repayment":
+        return "Prêts remboursés aux prêteurs (en moins)"
     return ENTRY_KINDS.get(kind, kind)
 
 

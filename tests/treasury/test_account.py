@@ -36,7 +36,12 @@ def _book_everything(cid: int) -> None:
        source_ref="ap:1")  # 1 000
     tx(record_entry, cid, kind="party_contribution", amount_cents=60_000, on=ON,
        source_ref="pp:1")  # 600
-    tx(record_entry, cid, kind="loan", amount_cents=200_000, on=ON, source_ref="l:1")  # 2 000
+    loan = tx(record_entry, cid, kind="loan", amount_cents=200_000, on=ON,
+              source_ref="l:1")  # 2 000
+    tx(record_entry, cid, kind="loan_repayment", amount_cents=50_000, on=ON, source_ref="lr:1",
+       related_id=loan.id)  # 500 repaid (REP-4: money out, not an expense under the cap)
+    twice = tx(record_entry, cid, kind="loan_repayment", amount_cents=25_000, on=ON,
+               source_ref="lr:2", related_id=loan.id)  # 250, then reversed (booked twice)
     tx(record_entry, cid, kind="expense", amount_cents=120_000, on=ON, source_ref="x:1",
        details={"nature": "Impression"})  # 1 200
     tx(record_entry, cid, kind="expense", amount_cents=30_000, on=ON, source_ref="x:2",
@@ -47,6 +52,7 @@ def _book_everything(cid: int) -> None:
     tx(record_refund, card.entry_id, 5_000, on=ON, source_ref="re:1", reason="essai")  # 50
     tx(reverse_entry, bounced.entry_id, reason="Chèque impayé", on=ON, recorded_by_id=None)
     tx(reverse_entry, wrong.id, reason="Saisie en double", on=ON, recorded_by_id=None)
+    tx(reverse_entry, twice.id, reason="Échéance saisie deux fois", on=ON, recorded_by_id=None)
 
 
 def test_the_account_balances_to_the_ledger_and_to_hand_totals(demo_site) -> None:
@@ -58,15 +64,16 @@ def test_the_account_balances_to_the_ledger_and_to_hand_totals(demo_site) -> Non
         "Dons — Carte bancaire": 50_000, "Dons — Chèque": 30_000,  # the bounced one is gone
         "Dons — Virement": 20_000, "Dons — Espèces": 15_000, "Don en nature": 40_000,
         "Quête": 8_000, "Dons remboursés aux donateurs (en moins)": -5_000,
-        "Apport personnel": 100_000, "Contribution d'un parti": 60_000, "Prêt": 200_000}
+        "Apport personnel": 100_000, "Contribution d'un parti": 60_000, "Prêt": 200_000,
+        "Prêts remboursés aux prêteurs (en moins)": -50_000}
     assert dict(account.expenses) == {
         "Impression": 120_000, "Réunions": 30_000, "Frais de paiement en ligne (DON-14)": 750,
         "Dépenses en nature, contrepartie des dons en nature (DON-18)": 40_000}
-    hand_receipts = 500 + 300 + 200 + 150 + 400 + 80 - 50 + 1000 + 600 + 2000
+    hand_receipts = 500 + 300 + 200 + 150 + 400 + 80 - 50 + 1000 + 600 + 2000 - 500
     hand_expenses = 1200 + 300 + 7.5 + 400
     assert account.receipts_cents == hand_receipts * 100
     assert account.expenses_cents == int(hand_expenses * 100)
-    assert account.balance_cents == account.ledger_balance_cents == 327_250
+    assert account.balance_cents == account.ledger_balance_cents == 277_250
     assert account.balances and account.cap_percent == 10  # 1 907,50 € of 18 517,40 €
 
 
@@ -79,7 +86,7 @@ def test_account_files_and_the_package(client, auth, runner, demo_site, tmp_path
     xlsx = client.get(f"/admin/tresorerie/{campaign.id}/compte.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.get_data()))["Compte de campagne"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
-    assert values["Total des recettes"] == 5_180 and values["Solde du registre"] == 3_272.5
+    assert values["Total des recettes"] == 4_680 and values["Solde du registre"] == 2_772.5
     pdf = client.get(f"/admin/tresorerie/{campaign.id}/compte.pdf")
     assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
     archive = client.get(f"/admin/tresorerie/{campaign.id}/dossier-expert-comptable.zip")
