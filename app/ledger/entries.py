@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.core.finance.chain import signed_amount
 from app.core.finance.money import format_cents
+from app.core.finance.vocabulary import ENTRY_KINDS
 from app.dbutil import require_transaction
 from app.extensions import db
 from app.ledger.errors import LedgerError
@@ -115,6 +116,7 @@ def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int |
     if db.session.scalar(select(LedgerEntry.id).where(
             LedgerEntry.related_entry_id == entry_id, LedgerEntry.kind == "reversal")):
         raise LedgerError("Cette écriture a déjà été annulée.")
+    _refuse_with_dependants(original)
     if original.donor_id is not None:
         lock_donor(original.donor_id)
     campaign = lock_campaign(original.campaign_id)
@@ -128,6 +130,23 @@ def reverse_entry(entry_id: int, *, reason: str, on: date, recorded_by_id: int |
     if original.kind in ("donation", "in_kind"):
         _settle_flags(original.id, entry)
     return entry
+
+
+#: Entries that hang on another one and would be left without it: refunds of a gift (DON-16,
+#: R39-1-1) and repayments of a loan (LOAN-1).
+DEPENDANT_KINDS = ("refund", "loan_repayment")
+
+
+def _refuse_with_dependants(original: LedgerEntry) -> None:
+    """A gift with refunds, a loan with repayments still standing cannot be cancelled alone:
+    the donor's total would go below zero, the loan be repaid more than it lent."""
+    standing = db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.related_entry_id == original.id, LedgerEntry.kind.in_(DEPENDANT_KINDS),
+        LedgerEntry.id.not_in(reversed_ids())).order_by(LedgerEntry.seq)).all()
+    if standing:
+        named = ", ".join(f"{ENTRY_KINDS[e.kind].lower()} n° {e.seq}" for e in standing)
+        raise LedgerError(f"L'écriture n° {original.seq} ne peut être annulée : des écritures "
+                          f"s'y rattachent encore ({named}). Annulez-les d'abord.")
 
 
 def _reversal(campaign: Any, original: LedgerEntry, reason: str, on: date,
