@@ -59,6 +59,8 @@ class Register:
     issued: dict[str, str] = field(default_factory=dict)  # number → source
     assigned: dict[str, int] = field(default_factory=dict)  # number → gift entry id
     voided: dict[str, str] = field(default_factory=dict)  # number → reason
+    #: Numbers typed with a gift when it was booked (kept in its entry): number → entry id.
+    sealed: dict[str, int] = field(default_factory=dict)
     problem: ChainProblem | None = None
 
     def gift_numbers(self) -> dict[int, str]:
@@ -66,7 +68,10 @@ class Register:
                 if number not in self.voided}
 
     def unused(self) -> list[str]:
-        return [n for n in self.issued if n not in self.assigned and n not in self.voided]
+        """DON-11: issued and on no gift (the register's or sealed at booking), not voided:
+        to give back to the CNCCFP."""
+        return [n for n in self.issued
+                if n not in self.assigned and n not in self.voided and n not in self.sealed]
 
 
 def _events(campaign_id: int) -> list[LedgerEvent]:
@@ -76,7 +81,7 @@ def _events(campaign_id: int) -> list[LedgerEvent]:
 
 def register(campaign_id: int) -> Register:
     """Replay the register, noting the first event that breaks what it must say."""
-    state = Register()
+    state = Register(sealed=sealed_numbers(campaign_id))
     for event in _events(campaign_id):
         data = event.data or {}
         problem = _apply(state, event.kind, data)
@@ -96,7 +101,7 @@ def _apply(state: Register, kind: str, data: dict[str, Any]) -> str | None:
         problem = None
         if number not in state.issued:
             problem = f"numéro {number} attribué sans avoir été délivré par la CNCCFP"
-        elif number in state.assigned or number in state.voided:
+        elif number in state.assigned or number in state.voided or number in state.sealed:
             problem = f"numéro {number} utilisé deux fois"
         state.assigned.setdefault(number, int(data.get("entry_id") or 0))
         return problem
@@ -142,8 +147,7 @@ def sealed_numbers(campaign_id: int) -> dict[str, int]:
 def number_in_use(campaign_id: int, number: str) -> bool:
     """DON-11: the number is already on a gift (its entry, or the register) or voided."""
     state = register(campaign_id)
-    return (number in sealed_numbers(campaign_id) or number in state.assigned
-            or number in state.voided)
+    return number in state.sealed or number in state.assigned or number in state.voided
 
 
 def issue(campaign_id: int, first: str, last: str, *, source: str, by_id: int | None) -> int:
@@ -179,8 +183,7 @@ def assign(campaign_id: int, seq: int, number: str, *, issued_on: date,
         raise LedgerError(f"DON-11 — Le numéro {number} n'est pas au registre : enregistrez "
                           "d'abord le carnet ou les numéros Fin'Pol ; Estrade n'invente aucun "
                           "numéro.")
-    sealed = sealed_numbers(campaign.id)
-    if number in state.assigned or number in state.voided or number in sealed:
+    if number in state.assigned or number in state.voided or number in state.sealed:
         raise LedgerError(f"DON-11 — Le numéro {number} est déjà utilisé ou annulé : un "
                           "numéro de reçu ne sert qu'une fois.")
     if gift.id in state.gift_numbers() or gift.receipt_number:
