@@ -106,7 +106,8 @@ def _apply(state: Register, kind: str, data: dict[str, Any]) -> str | None:
         state.assigned.setdefault(number, int(data.get("entry_id") or 0))
         return problem
     if kind == "receipt.voided":
-        problem = None if number in state.issued and number not in state.voided else \
+        known = number in state.issued or number in state.sealed  # typed at booking too
+        problem = None if known and number not in state.voided else \
             f"numéro {number} annulé sans être délivré, ou annulé deux fois"
         state.voided.setdefault(number, str(data.get("reason")))
         return problem
@@ -186,8 +187,9 @@ def assign(campaign_id: int, seq: int, number: str, *, issued_on: date,
     if number in state.assigned or number in state.voided or number in state.sealed:
         raise LedgerError(f"DON-11 — Le numéro {number} est déjà utilisé ou annulé : un "
                           "numéro de reçu ne sert qu'une fois.")
-    if gift.id in state.gift_numbers() or gift.receipt_number:
-        current = state.gift_numbers().get(gift.id) or gift.receipt_number
+    current = state.gift_numbers().get(gift.id) or (
+        gift.receipt_number if gift.receipt_number not in state.voided else None)
+    if current:
         raise LedgerError(f"DON-11 — Le don n° {seq} a déjà le reçu {current} : annulez-le "
                           "d'abord (avec son motif).")
     return _append(campaign, "receipt.assigned", gift.id, {
@@ -201,19 +203,24 @@ def void(campaign_id: int, number: str, *, reason: str, by_id: int | None) -> Le
         raise LedgerError("DON-11 — Une annulation de reçu doit être motivée.")
     campaign, state = _locked(campaign_id)
     number = number.strip()
-    if number not in state.issued:
+    # A number typed when a gift was booked may lie outside any range recorded here: it is
+    # voided all the same (DON-11: voided numbers are reported), and leaves its gift.
+    if number not in state.issued and number not in state.sealed:
         raise LedgerError(f"DON-11 — Le numéro {number} n'est pas au registre.")
     if number in state.voided:
         raise LedgerError(f"DON-11 — Le numéro {number} est déjà annulé.")
-    return _append(campaign, "receipt.voided", state.assigned.get(number, 0), {
-        "number": number, "reason": reason.strip(), "entry_id": state.assigned.get(number),
-        "by": by_id})
+    entry_id = state.assigned.get(number) or state.sealed.get(number)
+    return _append(campaign, "receipt.voided", entry_id or 0, {
+        "number": number, "reason": reason.strip(), "entry_id": entry_id, "by": by_id})
 
 
 def receipt_numbers(campaign_id: int) -> dict[int, str]:
-    """Gift entry id → its receipt number (the register's, else the one typed at booking)."""
-    numbers = {entry_id: number for number, entry_id in sealed_numbers(campaign_id).items()}
-    numbers.update(register(campaign_id).gift_numbers())
+    """Gift entry id → its receipt number (the register's, else the one typed at booking,
+    unless voided since: DON-11, a voided number is on no gift)."""
+    state = register(campaign_id)
+    numbers = {entry_id: number for number, entry_id in state.sealed.items()
+               if number not in state.voided}
+    numbers.update(state.gift_numbers())
     return numbers
 
 

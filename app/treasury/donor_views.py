@@ -25,6 +25,7 @@ from app.ledger.donors import (
     merge_donors,
 )
 from app.ledger.errors import LedgerError
+from app.ledger.receipts import receipt_numbers
 from app.ledger.totals import money_to_refund
 from app.treasury.downloads import own_campaign
 from app.treasury.register import PAGE, Query, gifts_of, look_alikes, person_of, search
@@ -66,7 +67,8 @@ def donor(campaign_id: int, donor_id: int) -> Any:
         "treasury/donor.html", campaign=campaign, person=person, gifts=gifts_of(campaign, person),
         cap=cap, room=max(0, cap - person.election_cents + person.to_refund_cents),
         to_refund=money_to_refund(campaign.id), look_alikes=look_alikes(campaign, person),
-        form=DecisionForm(), methods=PAYMENT_METHODS, money=format_cents)
+        form=DecisionForm(), methods=PAYMENT_METHODS, money=format_cents,
+        receipts=receipt_numbers(campaign.id))  # DON-11: the register's, voids applied
 
 
 def _decide(campaign_id: int, donor_id: int, merge: bool) -> Any:

@@ -44,3 +44,35 @@ def test_a_sealed_number_is_not_unused_nor_given_again(runner: Any, users: Any,
     assert "Numéros inutilisés : 9 (A0001, A0002, A0003, A0004, A0006" in listing.output
     assert receipts.receipt_numbers(campaign.id) == {sealed.id: "A0005"}
     assert verify_campaign(campaign).problem is None
+
+
+def test_a_voided_sealed_number_leaves_its_gift_which_gets_another(
+        runner: Any, users: Any, client: Any, auth: Any, demo_site: Any) -> None:
+    campaign = demo_site.campaign
+    outside = gift(campaign, 10_000, "chq:v1", number="Z-9")  # typed, no range registered
+    inside = gift(campaign, 10_000, "chq:v2", number="B0002")
+    tx(receipts.issue, campaign.id, "B0001", "B0004", source="carnet", by_id=None)
+    with pytest.raises(LedgerError, match="motivée"):
+        tx(receipts.void, campaign.id, "Z-9", reason=" ", by_id=None)
+    with pytest.raises(LedgerError, match="pas au registre"):
+        tx(receipts.void, campaign.id, "Z-10", reason="inconnu", by_id=None)
+    voided = tx(receipts.void, campaign.id, "Z-9", reason="reçu déchiré", by_id=None)
+    assert voided.subject_id == outside.id and voided.data["entry_id"] == outside.id
+    tx(receipts.void, campaign.id, "B0002", reason="mal rempli", by_id=None)
+    with pytest.raises(LedgerError, match="déjà annulé"):
+        tx(receipts.void, campaign.id, "Z-9", reason="encore", by_id=None)
+    assert receipts.receipt_numbers(campaign.id) == {}
+    assert {g.id for g in receipts.gifts_without_receipt(campaign.id)} == {outside.id, inside.id}
+    tx(receipts.assign, campaign.id, outside.seq, "B0001", issued_on=IN_WINDOW, by_id=None)
+    tx(receipts.assign, campaign.id, inside.seq, "B0003", issued_on=IN_WINDOW, by_id=None)
+    with pytest.raises(LedgerError, match="a déjà le reçu B0001"):
+        tx(receipts.assign, campaign.id, outside.seq, "B0004", issued_on=IN_WINDOW, by_id=None)
+    assert receipts.receipt_numbers(campaign.id) == {outside.id: "B0001", inside.id: "B0003"}
+    assert receipts.unused_numbers(campaign.id) == ["B0004"]
+    assert verify_campaign(campaign).problem is None
+    listing = runner.invoke(args=["treasury", "receipts", "list", *BY])
+    assert "Z-9 : reçu déchiré" in listing.output and "B0002 : mal rempli" in listing.output
+    auth.login("treasurer@example.org")
+    page = client.get(f"/admin/tresorerie/{campaign.id}/donateurs/{outside.donor_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "B0001" in html and "Z-9" not in html
