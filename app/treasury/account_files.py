@@ -67,11 +67,19 @@ def write_account_xlsx(account: Account, handle: BinaryIO) -> None:
     sheet.column_dimensions["A"].width = 62
     sheet.column_dimensions["B"].width = 18
     bold = Font(bold=True)
+
+    def text(target: Any, value: str) -> Any:
+        """Typed by people (site title, natures, donors' names and addresses): always text,
+        never a formula the spreadsheet would run (openpyxl takes « =… » for one)."""
+        cell = WriteOnlyCell(target, value=value)
+        cell.data_type = "s"
+        return cell
+
     for line in _title(account):
-        sheet.append([line])
+        sheet.append([text(sheet, line)])
     sheet.append([])
     for section, label, cents in _lines(account):
-        first = WriteOnlyCell(sheet, value=label)
+        first = text(sheet, label)
         if section in ("h", "t"):
             first.font = bold
         if cents is None:
@@ -85,8 +93,8 @@ def write_account_xlsx(account: Account, handle: BinaryIO) -> None:
         rest = book.create_sheet("Excédent à rendre (REP-5)")
         rest.append(["Donateur", "Adresse", "Dons (€)", "À rendre (€)"])
         for s in surplus:
-            rest.append([s.name, s.address, Decimal(s.given_cents) / 100,
-                         Decimal(s.share_cents) / 100])
+            rest.append([text(rest, s.name), text(rest, s.address),
+                         Decimal(s.given_cents) / 100, Decimal(s.share_cents) / 100])
     book.save(handle)
 
 

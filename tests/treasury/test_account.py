@@ -161,3 +161,26 @@ def test_small_commune_surplus_is_one_share_per_merged_person(runner, demo_site)
     result = runner.invoke(args=["donations", "surplus", "--site", "demo"])
     assert result.exit_code == 0 and "2 donateur(s)" in result.output
     assert "Martinn" not in result.output
+
+
+def test_the_account_xlsx_holds_no_formula(client, auth, demo_site) -> None:
+    """Names, addresses and labels typed by people are written as text: a donor named
+    « =HYPERLINK(…) » is shown, never run, in the REP-5 sheet (nor anywhere else)."""
+    campaign = demo_site.campaign
+    campaign.mode = "petite-commune"
+    db.session.commit()
+    tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=10_000, on=ON,
+                              method="cheque", source_ref="s:f",
+                              identity=identity("Martin", '=HYPERLINK("http://x.test","c")',
+                                                adresse="=1+1")), enforce=False)
+    tx(record_entry, campaign.id, kind="expense", amount_cents=1_000, on=ON, source_ref="x:f",
+       details={"nature": "=2+2"})
+    auth.login("treasurer@example.org")
+    book = load_workbook(io.BytesIO(
+        client.get(f"/admin/tresorerie/{campaign.id}/compte.xlsx").get_data()))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    rest = book["Excédent à rendre (REP-5)"]
+    assert rest["A2"].value == '=HYPERLINK("http://x.test","c") Martin'
+    assert rest["B2"].value == "=1+1, 72000 Le Mans" and rest["C2"].value == 100
+    assert "=2+2" in [c.value for c in cells]
