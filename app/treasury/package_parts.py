@@ -44,6 +44,21 @@ RECEIPT_COLUMNS = ("N° de reçu", "Origine", "État", "N° d'écriture du don",
 INVOICE_FOLDER = "factures"
 
 
+def _typed(columns: tuple[str, ...], *names: str) -> frozenset[int]:
+    return frozenset(columns.index(name) for name in names)
+
+
+#: Columns holding text from outside (Stripe, the bank, donors, suppliers, the treasurer):
+#: defused for spreadsheets; money (« -10,00 ») and dates are left as numbers read them.
+PAYOUT_TYPED = _typed(PAYOUT_COLUMNS, "Virement", "Statut", "Libellé du relevé", "Opération",
+                      "Nature", "Donateur")
+EXPENSE_TYPED = _typed(EXPENSE_COLUMNS, "Nature", "Rubrique", "Fournisseur",
+                       "Mode de paiement", "Référence", "Justificatif (dans le dossier)",
+                       "Empreinte SHA-256 du justificatif")
+RECEIPT_TYPED = _typed(RECEIPT_COLUMNS, "N° de reçu", "Origine", "Donateur",
+                       "Motif d'annulation")
+
+
 def _writer(handle: io.StringIO) -> Any:
     return csv.writer(handle, delimiter=";", lineterminator="\r\n")
 
@@ -56,8 +71,10 @@ def _text(value: Any) -> Any:
     return inert(str(value)) if isinstance(value, str) else value
 
 
-def _rows(writer: Any, rows: Iterable[Iterable[Any]]) -> None:
-    writer.writerows([_text(cell) for cell in row] for row in rows)
+def _rows(writer: Any, rows: Iterable[Iterable[Any]], typed: frozenset[int]) -> None:
+    """Rows with the ``typed`` columns defused (:func:`inert`), the others as they are."""
+    writer.writerows([_text(cell) if i in typed else cell for i, cell in enumerate(row)]
+                     for row in rows)
 
 
 def read_payouts(campaign: Campaign) -> tuple[list[PayoutView] | None, str]:
@@ -99,10 +116,11 @@ def payouts_csv(views: list[PayoutView] | None, handle: BinaryIO, *,
             _rows(writer, [[*head, line.txn_id, LINE_TYPES.get(line.type, line.type),
                             line.on.strftime("%d/%m/%Y"), line.entry_seq, line.donor,
                             euros(line.amount_cents), euros(line.fee_cents),
-                            euros(line.net_cents), approved]])
+                            euros(line.net_cents), approved]], PAYOUT_TYPED)
         if p.outside_count:
             _rows(writer, [[*head, "", f"Hors campagne : {p.outside_count} opération(s), "
-                            "sans détail", "", "", "", "", "", euros(p.outside_net_cents), ""]])
+                            "sans détail", "", "", "", "", "", euros(p.outside_net_cents), ""]],
+                  PAYOUT_TYPED)
     if views is None:
         writer.writerow([])
         writer.writerow([f"Virements non lus : {unavailable or 'Stripe indisponible'}."])
@@ -161,7 +179,7 @@ def expenses_csv(campaign: Campaign, handle: BinaryIO) -> list[InvoiceFile]:
                         PAYERS.get(str(details.get("paid_by") or ""), ""),
                         PAYMENT_METHODS.get(entry.method or "", entry.method or ""),
                         str(details.get("reference") or ""), euros(entry.amount_cents), state,
-                        attached, digest]])
+                        attached, digest]], EXPENSE_TYPED)
     writer.writerow([])
     writer.writerow(["Total des dépenses retenues", euros(total)])
     handle.write(_encoded(buffer))
@@ -194,7 +212,7 @@ def receipts_csv(campaign: Campaign, handle: BinaryIO) -> int:
                         gift.on.strftime("%d/%m/%Y") if gift else "",
                         f"{who.get('prenom', '')} {who.get('nom', '')}".strip(),
                         euros(gift.amount_cents) if gift else "",
-                        state.voided.get(number, "")]])
+                        state.voided.get(number, "")]], RECEIPT_TYPED)
     if state.problem is not None:
         writer.writerow([])
         writer.writerow([f"ANOMALIE du registre : {state.problem.message}"])

@@ -70,6 +70,9 @@ def test_the_package_holds_every_part(client, auth, runner, demo_site, stripe_pa
     lines = [row for row in payouts[1:] if row and row[0] == "po_demo"]
     assert {row[13] for row in lines} >= {"Claire Durand", "Louis Petit"}
     assert any(row[10] == "Remboursement" and row[17] == "NON" for row in lines)
+    # Negative amounts stay numbers (only typed text is defused against formulas).
+    refund = next(row for row in lines if row[10] == "Remboursement")
+    assert refund[14] == "-10,00" and refund[16] == "-10,00", refund
     assert any(row[10].startswith("Hors campagne : 1 opération") for row in lines)
     assert lines[0][3:7] == ["334,25", "340,00", "5,75", "334,25"]
     text = read("virements-stripe.csv").decode()
