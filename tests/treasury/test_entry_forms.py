@@ -84,9 +84,19 @@ def test_expense_loan_refund_forms(client: Any, auth: Any, demo_site: Any) -> No
     [entry] = entries("refund")
     assert entry.method == "virement" and entry.amount_cents == 5_000
     page = client.get(f"{base}/cheque-impaye").get_data(as_text=True)
+    refunded = client.post(f"{base}/cheque-impaye", data={
+        "token": token(page), "seq": str(seq), "on": "2026-11-25", "reason": "sans provision"})
+    # Its refund still stands: the cheque cannot bounce alone (the donor would be at -50 €).
+    assert refunded.status_code == 422
+    assert f"remboursement au donateur n° {entry.seq}" in refunded.get_data(as_text=True)
+    assert entries("reversal") == []
+    other = tx(record_gift, GiftInput(campaign_id=campaign.id, amount_cents=10_000,
+                                      on=IN_WINDOW, method="cheque", identity=identity(),
+                                      source_ref="c:f2"))
+    page = client.get(f"{base}/cheque-impaye").get_data(as_text=True)
     assert client.post(f"{base}/cheque-impaye", data={
-        "token": token(page), "seq": str(seq), "on": "2026-11-25",
-        "reason": "sans provision"}).status_code == 303
+        "token": token(page), "seq": str(db.session.get(LedgerEntry, other.entry_id).seq),
+        "on": "2026-11-25", "reason": "sans provision"}).status_code == 303
     assert len(entries("reversal")) == 1
 
 
