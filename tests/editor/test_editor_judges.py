@@ -20,7 +20,8 @@ pytestmark = pytest.mark.judges
 
 def save(client, out: Path, url: str, required: bool = True) -> str:
     """Save ``url`` into ``out``; one that is missing is left to the judges to report."""
-    with client.get(url) as response:  # files are streamed: closed here
+    # files are streamed: closed here; an index of one site's pages sends on to that site's
+    with client.get(url, follow_redirects=True) as response:
         response.make_sequence()
     if not required and response.status_code != 200:
         return ""
