@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from app import audit
 from app.campaigns.models import Campaign, Election, Site, SiteHost
@@ -224,6 +224,45 @@ def _legacy(campaign: Campaign | None, identity: ElectionIdentity) -> Election |
                                                             identity.round1) else None
 
 
+def _update_election_facts(election: Election, current: Campaign | None, e: dict[str, Any],
+                           user: Any) -> None:
+    """The second round and WEB-1's time zone and poll closing of an election found again.
+
+    An election other campaigns share is theirs too (a rival's site, on the same install):
+    one campaign's file or wizard may not rewrite its dates; a different value is refused
+    with the recorded one, naming no other site. A change of an election this campaign alone
+    uses is audited with before and after."""
+    wanted = {"round2": e["round2"] or election.round2, "timezone": e["timezone"],
+              "polls_close": e["polls_close"]}
+    before = {"round2": election.round2, "timezone": election.timezone,
+              "polls_close": election.polls_close}
+    changed = {key for key, value in wanted.items() if value != before[key]}
+    if not changed:
+        return
+    others = db.session.scalar(select(func.count()).select_from(Campaign).where(
+        Campaign.election_id == election.id,
+        Campaign.id != (current.id if current is not None and current.id else -1)))
+    if others:
+        shared = {key for key in changed if e[key] is not None}
+        if shared:
+            recorded = ", ".join(f"{_FACT_LABELS[key]} : {before[key] or 'non renseigné'}"
+                                 for key in sorted(shared))
+            raise SiteError(
+                f"L'élection « {election.name} » est déjà enregistrée ({recorded}). Ces "
+                "dates sont communes à toutes les candidatures de cette élection : reprenez "
+                "celles-ci, ou demandez à l'administrateur de l'installation de les corriger.")
+        return  # what the file leaves out stays as recorded
+    for key in changed:
+        setattr(election, key, wanted[key])
+    audit.record("election.facts", election, user=user,
+                 before={key: str(before[key] or "") for key in sorted(changed)},
+                 after={key: str(wanted[key] or "") for key in sorted(changed)})
+
+
+_FACT_LABELS = {"round2": "second tour", "timezone": "fuseau horaire",
+                "polls_close": "fermeture des bureaux de vote"}
+
+
 def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
     """Create or update ``site``'s campaign from ``spec`` (idempotent).
 
@@ -255,12 +294,12 @@ def load_campaign(site: Site, spec: CampaignSpec, user: Any = None) -> Campaign:
     if election is None:
         election = Election(name=identity.label, kind=identity.kind, round1=identity.round1,
                             scope=identity.scope, territory=identity.territory,
-                            round2=e["round2"])
+                            round2=e["round2"],
+                            # WEB-1: the rounds' time zone (overseas), when the polls close
+                            timezone=e["timezone"], polls_close=e["polls_close"])
         db.session.add(election)
     else:
-        election.round2 = e["round2"] or election.round2
-    # WEB-1: the rounds' time zone (overseas) and when the polls close, read by the editor.
-    election.timezone, election.polls_close = e["timezone"], e["polls_close"]
+        _update_election_facts(election, current, e, user)
     campaign = current or Campaign(site=site)
     c = spec.campaign
     campaign.election = election

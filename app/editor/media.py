@@ -261,8 +261,16 @@ class MediaLibrary:
         return width, height
 
     def _link_fresh(self, temp: Path, stem: str, extension: str) -> str:
+        # A stem is the file's key for its resized versions (media/_img/<w>/<stem>.webp, the
+        # thumbnails): « photo.png » and « photo.jpg » would share them, so a stem already
+        # taken under any extension is not given again.
+        taken = {path.stem.lower() for path in self.media.iterdir() if path.is_file()} \
+            if self.media.is_dir() else set()
         for n in range(1, 1000):
-            name = f"{stem}.{extension}" if n == 1 else f"{stem}-{n}.{extension}"
+            fresh = stem if n == 1 else f"{stem}-{n}"
+            if fresh.lower() in taken:
+                continue
+            name = f"{fresh}.{extension}"
             try:
                 os.link(temp, self.media / name)
             except FileExistsError:

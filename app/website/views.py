@@ -177,7 +177,10 @@ def media(filename: str) -> Response:
 
 def _file(path: Path) -> Response:
     g.public_page = True
-    response = send_file(path, max_age=3600, conditional=True)
+    # A PDF is downloaded, not shown: the media files' sandboxed policy would stop a viewer,
+    # and a PDF may carry script of its own (review finding).
+    pdf = path.suffix.lower() == ".pdf"
+    response = send_file(path, max_age=3600, conditional=True, as_attachment=pdf)
     response.headers.update(SECURITY_HEADERS)
     return response
 

@@ -84,6 +84,10 @@ def test_refused_uploads_store_nothing_and_say_why_in_french(
     pdf = upload(editor_login, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "Tract.pdf")
     assert pdf.status_code == 302 and (folder / "tract.pdf").is_file()
     assert listing(folder) - before == {"tract.pdf"}  # no temporary file left behind
+    with editor_login.get("/media/tract.pdf") as served:  # downloaded, never shown inline
+        assert served.status_code == 200 and served.mimetype == "application/pdf"
+        assert served.headers["Content-Disposition"].startswith("attachment")
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_30_mb_upload_is_refused_before_it_is_read(
@@ -138,3 +142,20 @@ def test_the_thumbnail_is_served_to_members_only(editor_login: Any) -> None:
         assert response.status_code == 200 and response.mimetype == "image/webp"
     assert editor_login.get("/admin/medias/demo/fichier/..%2Fsite.toml").status_code != 200
     assert editor_login.get("/admin/medias/demo/fichier/media.json").status_code == 404
+
+
+def test_one_stem_under_two_extensions_gets_two_names(
+        editor_login: Any, content_copy: Path, app: Any) -> None:
+    """Resized versions are keyed by the stem: « photo.png » then « photo.jpg » would show
+    one another's picture (review finding)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "#cc0000").save(buffer, "PNG")
+    assert upload(editor_login, buffer.getvalue(), "photo.png", "Rouge").status_code == 302
+    assert upload(editor_login, jpeg(colour="#0000cc"), "photo.jpg", "Bleu").status_code == 302
+    names = sorted(p.name for p in media_dir(content_copy).iterdir() if p.name.startswith(
+        "photo"))
+    assert names == ["photo-2.jpg", "photo.png"]
