@@ -47,7 +47,8 @@ test: $(VENV)/.installed-test translations
 ## tests/support/tiers.py), spread over the machine's cores (under a minute)
 test-fast: $(VENV)/.installed-test translations
 	$(BIN)/ruff check app tests bench scripts migrations
-	$(BIN)/python -m pytest -q -n auto -m "not browser and not postgres and not judges and not slow" $(ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not postgres and not judges and not slow" \
+	  $(if $(wildcard /dev/shm),--basetemp=/dev/shm/estrade-test-fast-$(shell id -u)) $(ARGS)
 
 ## make typecheck: mypy, strict on app/core, default on the rest (settings in setup.cfg)
 typecheck: $(VENV)/.installed-test

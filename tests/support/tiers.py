@@ -24,6 +24,14 @@ SLOW = (
     "tests/core/publishing/test_sanitize.py::test_xss_payload_list_line_by_line",
     "tests/core/publishing/test_sanitize.py::test_xss_payloads_in_markdown_contexts_and_blocks",
     "tests/ledger/test_properties.py::test_ledger_invariants",
+    # sweeps over every staff route (the declarations themselves stay in the quick loop)
+    "tests/accounts/test_admin_access.py::test_anonymous_is_sent_to_login",
+    "tests/accounts/test_admin_access.py::test_post_without_csrf_token_is_refused",
+    "tests/test_site_isolation.py::test_a_member_of_one_site_gets_nothing_of_another",
+    # whole builds compared across runs of the Markdown cache
+    "tests/website/test_build_cache.py::test_a_build_from_an_empty_folder_converts_nothing",
+    "tests/website/test_build_cache.py::test_an_unreadable_store_is_converted_again",
+    "tests/website/test_build_cache.py::test_theme_settings_are_part_of_the_body_key",
     # age's scrypt passphrase (a second each way); the plain variant stays in the quick loop
     "tests/test_backup.py::test_backup_wipe_restore_gives_everything_back[sqlite-une phrase",
     "tests/test_backup.py::test_backup_wipe_restore_gives_everything_back[postgres-une phrase",
