@@ -16,9 +16,7 @@ from typing import Any
 
 from flask import (
     current_app,
-    flash,
     has_request_context,
-    redirect,
     render_template,
     url_for,
 )
@@ -27,12 +25,11 @@ from flask_babel import gettext as _
 from app import audit, mail
 from app.access import public
 from app.accounts import actions, limits
-from app.accounts.forms import NewPasswordForm
 from app.accounts.models import SITE_ROLES, User
-from app.accounts.reset import make_token, staff_base_url, user_for
+from app.accounts.reset import choose_password_page, make_token, staff_base_url, user_for
 from app.accounts.views import bp
 from app.campaigns.models import Site
-from app.dbutil import require_transaction, transaction
+from app.dbutil import require_transaction
 from app.extensions import db
 
 INVITE_SALT = "estrade.invitation"
@@ -97,19 +94,6 @@ def _queue(user: User, site: Site, role: str, template: str, subject: str) -> st
 @public
 @limits.reset_per_address
 def accept_invitation(token: str) -> Any:
-    user = user_for(token, INVITE_SALT, INVITE_MAX_AGE_SECONDS)
-    if user is None:
-        return render_template("accounts/reset_invalid.html", invitation=True), 410
-    form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                actions.reset_password(user, form.new.data)
-        except actions.AccountError as exc:
-            form.new.errors.append(str(exc))
-        else:
-            flash(_("Mot de passe choisi : connectez-vous pour rejoindre l'équipe."), "success")
-            return redirect(url_for("accounts.login"), 303)
-    status = 422 if form.errors else 200
-    return render_template("accounts/reset.html", form=form, email=user.email,
-                           invitation=True), status
+    return choose_password_page(
+        user_for(token, INVITE_SALT, INVITE_MAX_AGE_SECONDS),
+        _("Mot de passe choisi : connectez-vous pour rejoindre l'équipe."), invitation=True)

@@ -142,9 +142,15 @@ def forgot_password() -> Any:
 @public
 @limits.reset_per_address
 def reset_password(token: str) -> Any:
-    user = user_for(token)
+    return choose_password_page(user_for(token),
+                                _("Mot de passe modifié : connectez-vous avec le nouveau."))
+
+
+def choose_password_page(user: User | None, done: str, invitation: bool = False) -> Any:
+    """The page a mailed link opens (a reset, or an invitation): a new password for ``user``
+    (None: the link is expired, used or forged), then the login page with ``done``."""
     if user is None:
-        return render_template("accounts/reset_invalid.html"), 410
+        return render_template("accounts/reset_invalid.html", invitation=invitation), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -153,7 +159,8 @@ def reset_password(token: str) -> Any:
         except actions.AccountError as exc:
             form.new.errors.append(str(exc))
         else:
-            flash(_("Mot de passe modifié : connectez-vous avec le nouveau."), "success")
+            flash(done, "success")
             return redirect(url_for("accounts.login"), 303)
     status = 422 if form.errors else 200
-    return render_template("accounts/reset.html", form=form, email=user.email), status
+    return render_template("accounts/reset.html", form=form, email=user.email,
+                           invitation=invitation), status
