@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.access import Access, declare
-from app.extensions import login_manager
+from app.extensions import db, login_manager
+
+if TYPE_CHECKING:
+    from app.campaigns.models import Site
 
 F = TypeVar("F", bound=Callable[..., Any])
 SiteOf = Callable[[dict[str, Any]], int | None]
@@ -47,6 +51,27 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return declare(Access("admin"))(wrapped)  # type: ignore[return-value]
+
+
+def site_by_slug(parameter: str) -> SiteOf:
+    """``site_of`` for a route that names its site by slug in the URL ``parameter``."""
+
+    def site_of(kwargs: dict[str, Any]) -> int | None:
+        from app.campaigns.models import Site
+
+        return db.session.scalar(select(Site.id).where(Site.slug == kwargs.get(parameter)))
+
+    return site_of
+
+
+def site_or_404(slug: str) -> Site:
+    """The site of ``slug`` (a view's own lookup, after :func:`site_required` let it in)."""
+    from app.campaigns.models import Site
+
+    found = db.session.scalar(select(Site).where(Site.slug == slug))
+    if found is None:
+        abort(404)
+    return found
 
 
 def site_required(capability: str, site_of: SiteOf | None = None) -> Callable[[F], F]:

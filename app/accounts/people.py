@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts import actions
-from app.accounts.decorators import admin_required, site_required
+from app.accounts.decorators import admin_required, site_by_slug, site_required
 from app.accounts.forms import EmptyForm, GrantForm, NewUserForm
 from app.accounts.models import SITE_ROLES, Membership, User
 from app.accounts.views import bp
@@ -63,9 +63,7 @@ def _site(slug: str) -> Site:
     return site
 
 
-def _people_site(kwargs: dict[str, Any]) -> int | None:
-    site = db.session.scalar(select(Site).where(Site.slug == kwargs.get("slug")))
-    return site.id if site else None
+_people_site = site_by_slug("slug")
 
 
 @bp.route("/equipe")

@@ -23,7 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.accounts.decorators import site_required
+from app.accounts.decorators import site_by_slug, site_or_404, site_required
 from app.campaigns.models import Site
 from app.dbutil import transaction
 from app.editor import site_actions
@@ -37,15 +37,10 @@ LIMIT_SETTING = "ESTRADE_MEDIA_MAX_BYTES"
 FORM_OVERHEAD = 64 * 1024
 
 
-def slug_site(kwargs: dict[str, Any]) -> int | None:
-    return db.session.scalar(select(Site.id).where(Site.slug == kwargs.get("site")))
+slug_site = site_by_slug("site")
 
 
-def get_site(slug: str) -> Site:
-    found = db.session.scalar(select(Site).where(Site.slug == slug))
-    if found is None:
-        abort(404)
-    return found
+get_site = site_or_404
 
 
 def max_bytes() -> int:

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.decorators import site_required
+from app.accounts.decorators import site_by_slug, site_required
 from app.campaigns.models import Site
 from app.core.publishing.block_specs import BLOCK_SPECS
 from app.dbutil import transaction
@@ -47,8 +47,7 @@ def page_site(kwargs: dict[str, Any]) -> int | None:
     return page.site_id if page else None
 
 
-def slug_site(kwargs: dict[str, Any]) -> int | None:
-    return db.session.scalar(select(Site.id).where(Site.slug == kwargs.get("site")))
+slug_site = site_by_slug("site")
 
 
 def get_page(page_id: int) -> tuple[EditorPage, Site]:

@@ -12,7 +12,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.decorators import admin_required, site_required, staff_required
+from app.accounts.decorators import (
+    admin_required,
+    site_by_slug,
+    site_or_404,
+    site_required,
+    staff_required,
+)
 from app.campaigns.models import Site
 from app.core.publishing.pages import ContentError
 from app.dbutil import transaction
@@ -40,15 +46,10 @@ def _field_for(message: str) -> str:
     return next((field for word, field in FIELD_OF if word in message), "")
 
 
-def slug_site(kwargs: dict[str, Any]) -> int | None:
-    return db.session.scalar(select(Site.id).where(Site.slug == kwargs.get("slug")))
+slug_site = site_by_slug("slug")
 
 
-def get_site(slug: str) -> Site:
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
-    if site is None:
-        abort(404)
-    return site
+get_site = site_or_404
 
 
 def managed_sites() -> list[Site]:
