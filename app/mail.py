@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import smtplib
 import ssl
 from collections.abc import Iterable
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from html import escape
 
 from flask import current_app
@@ -121,7 +122,8 @@ def _message(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(idstring=mail.key.replace(":", "-"))
+    message["Message-ID"] = make_msgid(idstring=mail.key.replace(":", "-"),
+                                       domain=helo_name(sender))  # no resolver call
     message["Content-Language"] = "fr"
     if mail.unsubscribe_url:  # RFC 2369: mail clients show their own « unsubscribe » button
         message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
@@ -135,6 +137,15 @@ def tls_context() -> ssl.SSLContext:
     authorities, or only those of ESTRADE_MAIL_CA_FILE when set (a private relay)."""
     ca_file = str(current_app.config.get("ESTRADE_MAIL_CA_FILE") or "")
     return ssl.create_default_context(cafile=ca_file or None)
+
+
+def helo_name(sender: str) -> str:
+    """The name given in EHLO: the sender's domain. smtplib would otherwise ask the resolver
+    for this machine's FQDN on every connection, which can stall a mail for seconds where
+    DNS is slow or absent (a container, a host offline) and names a container id."""
+    local, at, domain = parseaddr(sender)[1].rpartition("@")
+    domain = domain.strip().strip(".")
+    return domain if at and local and re.fullmatch(r"[A-Za-z0-9.-]{1,253}", domain) else "localhost"
 
 
 def deliver(mail: OutgoingMail) -> None:
@@ -152,8 +163,10 @@ def deliver(mail: OutgoingMail) -> None:
         raise smtplib.SMTPException(f"ESTRADE_MAIL_SECURITY « {security} » inconnu "
                                     f"(valeurs : {', '.join(SECURITY_MODES)})")
     context = tls_context()
-    smtp = (smtplib.SMTP_SSL(server, port, timeout=SMTP_TIMEOUT_SECONDS, context=context)
-            if security == "tls" else smtplib.SMTP(server, port, timeout=SMTP_TIMEOUT_SECONDS))
+    helo = helo_name(str(config.get("ESTRADE_MAIL_SENDER") or ""))
+    smtp = (smtplib.SMTP_SSL(server, port, helo, timeout=SMTP_TIMEOUT_SECONDS, context=context)
+            if security == "tls"
+            else smtplib.SMTP(server, port, helo, timeout=SMTP_TIMEOUT_SECONDS))
     with smtp:
         if security == "starttls":
             smtp.starttls(context=context)

@@ -45,7 +45,7 @@ def shot(page: Any, name: str, full: bool = False) -> None:
 
 
 def _mail_link(inbox: Inbox) -> str:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # the mail goes after the response
     while not inbox.messages and time.monotonic() < deadline:
         time.sleep(0.05)
     assert inbox.messages, "aucun e-mail reçu"

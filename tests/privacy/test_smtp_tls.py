@@ -93,3 +93,31 @@ def test_a_misspelt_security_mode_never_sends_in_clear(app: Flask) -> None:
     with smtp_server(port) as inbox:
         assert send_pending() == (0, 1)
     assert inbox.messages == [] and "startls" in (_mail().last_error or "")
+
+
+def test_no_resolver_call_when_sending(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EHLO and Message-ID name the sender's domain: smtplib and email.utils would ask the
+    resolver for this machine's FQDN per mail, stalling it where DNS is slow (a CI failure:
+    an invitation not received within 10 s)."""
+    import socket
+
+    port = free_port()
+    _configure(app, port, "none", None, ESTRADE_MAIL_USERNAME="",
+               ESTRADE_MAIL_SENDER="Campagne <no-reply@rennes-en-commun.fr>")
+    _queue_one()
+    with smtp_server(port) as inbox:
+        def no_dns(*args: Any) -> str:
+            raise AssertionError("socket.getfqdn() called while sending")
+
+        monkeypatch.setattr(socket, "getfqdn", no_dns)
+        assert send_pending() == (1, 0)
+    assert inbox.messages[0]["Message-ID"].endswith("@rennes-en-commun.fr>")
+
+
+def test_helo_name_is_the_sender_domain() -> None:
+    from app.mail import helo_name
+
+    assert helo_name("Campagne <no-reply@example.fr>") == "example.fr"
+    assert helo_name("no-reply@localhost") == "localhost"
+    assert helo_name("pas une adresse") == "localhost"
+    assert helo_name("x@exa_mple;.fr") == "localhost"

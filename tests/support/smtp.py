@@ -66,7 +66,9 @@ def smtp_server(port: int, *, starttls: ssl.SSLContext | None = None,
         starttls_only = implicit_tls is None
         options.update(authenticator=password, auth_required=starttls_only,
                        auth_require_tls=starttls_only)
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    # server_hostname: aiosmtpd would otherwise ask the resolver for the FQDN per connection
+    controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                            server_hostname="smtp.estrade.test", **options)
     controller.start()
     try:
         yield inbox
