@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Some machines set PYTHONDONTWRITEBYTECODE: every process (each test worker, each CLI
+# call) would then recompile the app and pytest would re-rewrite every test module
+# (~5 s of CPU per worker). Bytecode goes to __pycache__/ (git-ignored).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast typecheck lint translations browser bench bench-build bench-page-view \
 	bench-export bench-editor bench-serve bench-webhooks bench-cap bench-sites clean

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from app.extensions import db
 from tests.factories import DONATION_DAY, create_user
 from tests.support.app import AuthActions, inside, make_app
-from tests.support.database import BACKENDS, POSTGRES_URL, migrate, truncate_all
+from tests.support.database import BACKENDS, POSTGRES_URL, migrate, migrated_sqlite, truncate_all
 from tests.support.tiers import SLOW
 
 pytest_plugins = ["tests.support.stripe_fixtures"]
@@ -54,10 +54,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory,
+                    pytestconfig: pytest.Config) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
     path = folder / "template.sqlite"
-    migrate(f"sqlite:///{path}", folder)
+    cache = pytestconfig.cache.mkdir("estrade-sqlite") if pytestconfig.cache else None
+    migrated_sqlite(path, folder, cache)
     return path
 
 

@@ -13,7 +13,8 @@ class LiveServer:
     def __init__(self, app: Flask) -> None:
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(  # a short poll: shutdown() returns at once
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
