@@ -27,9 +27,10 @@ pytest_plugins = ["tests.support.stripe_fixtures"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from tests.support.speed import share_url_builders
+    from tests.support.speed import share_rule_parsing, share_url_builders
 
     share_url_builders()
+    share_rule_parsing()
 
 
 

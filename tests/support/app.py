@@ -15,7 +15,7 @@ from app.donations.stripe import GATEWAY_EXTENSION
 from app.donations.stripe.gateway import StripeGateway
 from app.extensions import db
 from tests.factories import PASSWORD, TEST_HASH_METHOD, totp_code
-from tests.support.speed import TEMPLATES
+from tests.support.speed import DEMO_IMAGES, TEMPLATES
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
@@ -35,6 +35,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     config.update(overrides)
     application = create_app(config)
     TEMPLATES.attach(application)
+    DEMO_IMAGES.seed(application.instance_path)
     return application
 
 
