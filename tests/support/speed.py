@@ -64,8 +64,12 @@ def share_rule_parsing() -> None:
     def compile(self: Rule) -> None:
         assert self.map is not None, "rule not bound"
         domain = (self.host if self.map.host_matching else self.subdomain) or ""
-        key = (self.rule, domain, self.map.host_matching, self.merge_slashes,
-               tuple(sorted((name, id(cls)) for name, cls in self.map.converters.items())))
+        converters = self.map.__dict__.get("_shared_converters_key")
+        if converters is None:  # once per map, not once per rule
+            converters = tuple(sorted((name, id(cls)) for name, cls in
+                                      self.map.converters.items()))
+            self.map.__dict__["_shared_converters_key"] = converters
+        key = (self.rule, domain, self.map.host_matching, self.merge_slashes, converters)
         found = _PARSED.get(key)
         if found is None:
             arguments = set(self.arguments)
@@ -154,6 +158,8 @@ class DemoImageVariants:
         for made in self._made.rglob("*"):
             if made.is_file() and not made.name.startswith("."):
                 copy = target / made.relative_to(self._made)
+                if copy.exists():  # a second app on the same instance folder
+                    continue
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     os.link(made, copy)
