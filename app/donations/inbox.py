@@ -200,20 +200,20 @@ def book(items: list[Claimed]) -> DrainReport:
 
 
 def _book_one(item: Claimed, report: DrainReport) -> str:
-    """One event inside the batch's transaction: booked, already, or retry."""
-    if db.session.get(StripeEvent, item.id) is not None:
-        report.already += 1
-        return "already"
+    """One event inside the batch's transaction: booked, already, or retry. The event id's
+    primary key says whether it was booked before (no read first: a duplicate fails its
+    insert and rolls back its savepoint)."""
     savepoint = db.session.begin_nested()
     try:
         db.session.add(StripeEvent(id=item.id, type=item.type))
         db.session.flush()
-        assert item.apply is not None
-        keys = item.apply()
-    except IntegrityError:  # stored meanwhile by an inline delivery of the same event
+    except IntegrityError:  # booked already (a duplicate, or an inline delivery meanwhile)
         savepoint.rollback()
         report.already += 1
         return "already"
+    try:
+        assert item.apply is not None
+        keys = item.apply()
     except Exception as exc:
         savepoint.rollback()
         log.exception("webhook %s (%s) failed: rolled back, retried later", item.id, item.type)
