@@ -36,7 +36,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.dbutil import transaction
@@ -205,8 +205,8 @@ def _book_one(item: Claimed, report: DrainReport) -> str:
     insert and rolls back its savepoint)."""
     savepoint = db.session.begin_nested()
     try:
-        db.session.add(StripeEvent(id=item.id, type=item.type))
-        db.session.flush()
+        db.session.execute(insert(StripeEvent).values(id=item.id, type=item.type,
+                                                      received_at=utcnow()))
     except IntegrityError:  # booked already (a duplicate, or an inline delivery meanwhile)
         savepoint.rollback()
         report.already += 1

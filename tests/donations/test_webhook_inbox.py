@@ -238,3 +238,28 @@ def test_the_drainer_thread_books_what_the_webhook_stored(
             time.sleep(0.05)
         assert len(entries("donation")) == 1 and event_count() == 1
         assert fresh(donation.id).status == "paid"
+
+
+def test_two_gifts_of_one_new_person_in_one_batch_are_capped_together(
+        iapp: Flask, iclient: FlaskClient, stripe_gateway: StripeGateway,
+        signed_event: SignedEvent) -> None:
+    """DON-2 across a batch: the first gift creates the donor record, the second (same
+    person, same transaction) must see it: 3,000 € + 2,000 € passes the 4,600 € cap by 400 €."""
+    person = who("Nouveau", "Noé")
+    first = new_donation(300_000, person)
+    first.expires_at = utcnow() - timedelta(minutes=1)  # lapsed: the second may be reserved
+    db.session.commit()
+    second = new_donation(200_000, person)
+    second.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    for donation in (first, second):
+        assert post(iclient, completed(signed_event, donation,
+                                       pay(stripe_gateway, donation))) == 200
+    report = drain(iapp)
+    assert (report.booked, report.retried) == (2, 0)
+    gifts = entries("donation")
+    assert [g.amount_cents for g in gifts] == [300_000, 200_000]
+    assert gifts[0].donor_id == gifts[1].donor_id
+    flag = db.session.scalar(select(ComplianceFlag))
+    assert flag is not None and (flag.rule, flag.amount_cents, flag.entry_id) == (
+        "DON-2", 40_000, gifts[1].id)
