@@ -50,7 +50,7 @@ from app.timeutil import utcnow
 log = logging.getLogger("app.donations.webhook")
 
 BATCH = 50  # events booked per transaction
-LEASE_SECONDS = 120  # a claimed batch is another drainer's again after this long
+LEASE_SECONDS = 60  # a claimed batch is another drainer's again after this long
 POLL_SECONDS = 5.0  # a drainer thread looks for due retries this often
 MAX_DELAY_SECONDS = 600  # the longest wait between two attempts at one event
 #: PostgreSQL advisory lock key: booking batches take turns (each one holds many donations'
@@ -119,6 +119,7 @@ class DrainReport:
         self.already += other.already
         self.acknowledged += other.acknowledged
         self.retried += other.retried
+        self.mail_keys.extend(other.mail_keys)
 
 
 def claim(limit: int = BATCH) -> list[Claimed]:
@@ -244,8 +245,30 @@ def drain_batch(app: Flask, limit: int = BATCH) -> DrainReport:
         return DrainReport()
     with gateway_for(app) as gateway:
         fetch(items, gateway)
-    report = book(items)
+    report = book_or_one_by_one(items)
     send_queued_mail(tuple(report.mail_keys))
+    return report
+
+
+def book_or_one_by_one(items: list[Claimed]) -> DrainReport:
+    """The batch in one transaction; if that transaction fails as a whole (PostgreSQL broke a
+    deadlock with a treasurer's entry, which locks a donor then the campaign while the batch
+    holds the campaign and wants a later event's donor), each event in its own transaction,
+    which takes the locks in the usual order. An event whose transaction fails again keeps
+    its lease: it is tried again once the lease lapses."""
+    try:
+        return book(items)
+    except Exception:
+        db.session.rollback()
+        log.warning("webhook batch of %s events rolled back: booked one by one", len(items),
+                    exc_info=True)
+    report = DrainReport()
+    for item in items:
+        try:
+            report.add(book([item]))
+        except Exception:
+            db.session.rollback()
+            log.exception("webhook %s (%s) failed: left for a retry", item.id, item.type)
     return report
 
 

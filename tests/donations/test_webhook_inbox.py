@@ -263,3 +263,28 @@ def test_two_gifts_of_one_new_person_in_one_batch_are_capped_together(
     flag = db.session.scalar(select(ComplianceFlag))
     assert flag is not None and (flag.rule, flag.amount_cents, flag.entry_id) == (
         "DON-2", 40_000, gifts[1].id)
+
+
+def test_a_batch_that_fails_as_a_whole_is_booked_one_event_at_a_time(
+        iapp: Flask, iclient: FlaskClient, stripe_gateway: StripeGateway,
+        signed_event: SignedEvent, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transaction broken as a whole (a deadlock PostgreSQL resolved against the batch):
+    each event is booked again in its own transaction, once."""
+    donations = [new_donation(2500 + n * 100, who(f"Petit{n}", "Jules")) for n in range(3)]
+    for donation in donations:
+        assert post(iclient, completed(signed_event, donation,
+                                       pay(stripe_gateway, donation))) == 200
+    real_book_one = inbox._book_one
+    calls: list[int] = []
+
+    def deadlock_once(item: Any, report: Any) -> str:
+        calls.append(1)
+        if len(calls) == 2:  # the batch's second event: the whole transaction is lost
+            raise exc.OperationalError("INSERT", {}, Exception("deadlock detected"))
+        return real_book_one(item, report)
+
+    monkeypatch.setattr(inbox, "_book_one", deadlock_once)
+    report = drain(iapp)
+    assert (report.booked, report.retried) == (3, 0)
+    assert len(entries("donation")) == 3 and event_count() == 3 and _rows() == []
+    assert len(report.mail_keys) == 3
