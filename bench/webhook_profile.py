@@ -31,6 +31,7 @@ def main() -> int:
     parser.add_argument("--inbox", action="store_true",
                         help="ESTRADE_WEBHOOK_INBOX: store every event, then drain in batches")
     parser.add_argument("--synchronous", default="FULL", help="ESTRADE_SQLITE_SYNCHRONOUS")
+    parser.add_argument("--batch", type=int, default=0, help="events per drained batch")
     args = parser.parse_args()
     import shutil
 
@@ -99,16 +100,18 @@ def main() -> int:
 
                 def timed(name: str, function: Any) -> Any:
                     def wrapper(*a: Any, **k: Any) -> Any:
-                        begin = time.process_time()
+                        begin, wall_begin = time.process_time(), time.perf_counter()
                         try:
                             return function(*a, **k)
                         finally:
                             phases[name] = phases.get(name, 0.0) + time.process_time() - begin
+                            phases[f"{name} (wall)"] = (phases.get(f"{name} (wall)", 0.0)
+                                                        + time.perf_counter() - wall_begin)
                     return wrapper
 
                 for name in ("claim", "fetch", "book", "send_queued_mail"):
                     setattr(inbox_module, name, timed(name, getattr(inbox_module, name)))
-                report = drain(app)
+                report = drain(app, limit=args.batch or inbox_module.BATCH)
                 print(f"drained: {report.booked} booked, {report.already} already; CPU ms per "
                       "event: " + ", ".join(f"{k} {v / len(rest) * 1000:.2f}"
                                             for k, v in phases.items()))
