@@ -60,6 +60,10 @@ def load_config(app: Any, overrides: dict[str, Any] | None = None) -> None:
     if str(app.config.get("ESTRADE_MAIL_SECURITY") or "none") not in ("none", "starttls", "tls"):
         raise ConfigError("ESTRADE_MAIL_SECURITY doit valoir starttls, tls ou none (et non "
                           f"« {app.config.get('ESTRADE_MAIL_SECURITY')} »).")
+    if str(app.config.get("ESTRADE_SQLITE_SYNCHRONOUS") or "FULL").upper() not in (
+            "FULL", "NORMAL"):
+        raise ConfigError("ESTRADE_SQLITE_SYNCHRONOUS doit valoir FULL ou NORMAL (et non "
+                          f"« {app.config.get('ESTRADE_SQLITE_SYNCHRONOUS')} »).")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "estrade.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"

@@ -40,7 +40,28 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
             restrict_sqlite_file(path)
     with contextlib.suppress(Exception):  # in-memory databases have no WAL: harmless
         cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
     cursor.close()
+
+
+SYNCHRONOUS_MODES = ("FULL", "NORMAL")
+
+
+def sqlite_synchronous() -> str:
+    """``ESTRADE_SQLITE_SYNCHRONOUS`` of the app in context (FULL outside one, or when unknown).
+
+    In WAL mode FULL syncs the log at each commit: a commit survives a power cut, at the cost
+    of one fsync (about 4 ms here) under the write lock, which caps a writer's commits per
+    second. NORMAL syncs at checkpoints only: a commit survives a crash of the app (the log is
+    in the kernel's cache), not of the machine, which may lose the last commits but never
+    leaves the database corrupt. That is SQLite's usual WAL setting; for a ledger that must
+    survive power cuts too, keep FULL or use PostgreSQL (docs/operations.md)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return "FULL"
+    mode = str(current_app.config.get("ESTRADE_SQLITE_SYNCHRONOUS") or "FULL").upper()
+    return mode if mode in SYNCHRONOUS_MODES else "FULL"
 
 
 @event.listens_for(Engine, "begin")

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import ROOT, free_port, write_instance
 from webhook_bench import WEBHOOK_SECRET, events, prepare, stripe_side_process
@@ -27,12 +28,17 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--database", default="")
     parser.add_argument("--trace", action="store_true", help="print the SQL of one event")
+    parser.add_argument("--inbox", action="store_true",
+                        help="ESTRADE_WEBHOOK_INBOX: store every event, then drain in batches")
+    parser.add_argument("--synchronous", default="FULL", help="ESTRADE_SQLITE_SYNCHRONOUS")
+    parser.add_argument("--batch", type=int, default=0, help="events per drained batch")
     args = parser.parse_args()
     import shutil
 
     from sqlalchemy import event as sa_event
 
     from app import create_app
+    from app.donations.inbox import drain
     from app.donations.webhook import process_webhook
     from app.extensions import db
 
@@ -44,7 +50,10 @@ def main() -> int:
         port = free_port()
         write_instance(work / "instance", content, url, STRIPE_SECRET_KEY="sk_test_bench",
                        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                       STRIPE_API_BASE=f"http://127.0.0.1:{port}")
+                       STRIPE_API_BASE=f"http://127.0.0.1:{port}",
+                       ESTRADE_WEBHOOK_INBOX=args.inbox,
+                       ESTRADE_SQLITE_SYNCHRONOUS=args.synchronous,
+                       ESTRADE_WEBHOOK_DRAIN_THREAD=False)
         app = create_app({"INSTANCE_PATH": str(work / "instance")})
         donations, objects = prepare(app, args.donations)
         batch = events(donations, 0.25)
@@ -59,6 +68,8 @@ def main() -> int:
             # warm up
             for body, sig, _ in batch[:10]:
                 process_webhook(app, body, sig)
+            if args.inbox:
+                drain(app)
             rest = batch[10:]
             if args.trace:
                 def log(_c: object, _k: object, statement: str, *_: object) -> None:
@@ -80,11 +91,39 @@ def main() -> int:
             for body, sig, _ in rest:
                 result = process_webhook(app, body, sig)
                 statuses[result.status] = statuses.get(result.status, 0) + 1
+            stored_cpu, stored_wall = time.process_time() - cpu, time.perf_counter() - wall
+            stored_queries = queries[0]
+            if args.inbox:
+                from app.donations import inbox as inbox_module
+
+                phases: dict[str, float] = {}
+
+                def timed(name: str, function: Any) -> Any:
+                    def wrapper(*a: Any, **k: Any) -> Any:
+                        begin, wall_begin = time.process_time(), time.perf_counter()
+                        try:
+                            return function(*a, **k)
+                        finally:
+                            phases[name] = phases.get(name, 0.0) + time.process_time() - begin
+                            phases[f"{name} (wall)"] = (phases.get(f"{name} (wall)", 0.0)
+                                                        + time.perf_counter() - wall_begin)
+                    return wrapper
+
+                for name in ("claim", "fetch", "book", "send_queued_mail"):
+                    setattr(inbox_module, name, timed(name, getattr(inbox_module, name)))
+                report = drain(app, limit=args.batch or inbox_module.BATCH)
+                print(f"drained: {report.booked} booked, {report.already} already; CPU ms per "
+                      "event: " + ", ".join(f"{k} {v / len(rest) * 1000:.2f}"
+                                            for k, v in phases.items()))
             if profiler:
                 profiler.disable()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         stand_in.terminate()
         n = len(rest)
+        if args.inbox:
+            print(f"acknowledge (verify + store): {stored_cpu / n * 1000:.2f} ms CPU/event, "
+                  f"{stored_wall / n * 1000:.2f} ms wall/event, {stored_queries / n:.1f} "
+                  "queries/event")
         print(f"{n} events: {cpu / n * 1000:.2f} ms CPU/event, "
               f"{wall / n * 1000:.2f} ms wall/event, {queries[0] / n:.1f} queries/event, "
               f"statuses {statuses}")

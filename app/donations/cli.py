@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.clitools import fail
 from app.core.finance.money import format_cents
@@ -87,6 +87,46 @@ def send_command(limit: int) -> None:
         raise SystemExit(1)
 
 
+@click.group("webhooks")
+def webhooks_cli() -> None:
+    """Événements Stripe reçus et pas encore enregistrés (ESTRADE_WEBHOOK_INBOX)."""
+
+
+@webhooks_cli.command("drain")
+@click.option("--batch", default=50, show_default=True, help="Événements par transaction.")
+@click.option("--now", "retry_now", is_flag=True,
+              help="Réessaie aussi tout de suite les événements en attente de nouvel essai "
+                   "(après une panne de Stripe ou de la base).")
+@with_appcontext
+def drain_command(batch: int, retry_now: bool) -> None:
+    """Enregistre au registre les événements Stripe de la boîte de réception, une seule fois
+    chacun ; dit ce qui reste et pourquoi."""
+    from flask import current_app
+
+    from app.dbutil import transaction
+    from app.donations.inbox import drain, pending_count
+    from app.donations.models import WebhookInboxRow
+
+    if retry_now:
+        with transaction():
+            db.session.execute(update(WebhookInboxRow).values(next_attempt_at=None,
+                                                              claimed_until=None))
+    report = drain(current_app._get_current_object(), limit=max(1, batch))  # type: ignore
+    left = pending_count()
+    click.echo(f"{report.booked} événement(s) enregistré(s), {report.already} déjà traité(s), "
+               f"{report.acknowledged} inconnu(s) de Stripe (acquitté(s)), {report.retried} à "
+               f"réessayer ; {left} en attente.")
+    for row in db.session.scalars(select(WebhookInboxRow).where(
+            WebhookInboxRow.attempts > 0).order_by(WebhookInboxRow.received_at).limit(20)):
+        when = (f"prochain le {row.next_attempt_at:%d/%m/%Y %H:%M:%S} UTC"
+                if row.next_attempt_at else "prochain essai dès maintenant")
+        click.echo(f"    {row.id} ({row.type}) : {row.attempts} essai(s), {when} — "
+                   f"{row.last_error or ''}")
+    if report.retried:
+        raise SystemExit(1)
+
+
 def register(cli: click.Group) -> None:
     cli.add_command(refunds_cli)
     cli.add_command(mail_cli)
+    cli.add_command(webhooks_cli)

@@ -18,6 +18,7 @@ from app.core.publishing.pages import ContentError
 from app.core.publishing.site_config import load_site_config
 from app.donations.models import Donation
 from app.extensions import db
+from app.ledger.locks import pin
 from app.ledger.models import LedgerEntry
 from app.mail import queue, unsubscribe_token
 
@@ -155,6 +156,9 @@ def queue_confirmation(donation: Donation, entry_id: int, charge_id: str) -> str
     # Called once per charge, when its gift is booked: queue() still keeps one mail per key.
     entry = db.session.get(LedgerEntry, entry_id)
     assert entry is not None
+    # The site stays referenced for the transaction: a webhook batch (app.donations.inbox)
+    # books many gifts of one site and would otherwise read its row again for each.
+    pin(donation.site)
     subject, text, html = compose(donation, entry,
                                   demo=donation.demo or charge_id.startswith("ch_demo_"))
     return queue(key, donation.email, subject, text, html, site_id=donation.site_id,

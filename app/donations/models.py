@@ -84,6 +84,24 @@ class StripeEvent(Model):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WebhookInboxRow(Model):
+    """A signed event acknowledged to Stripe and not yet booked (``ESTRADE_WEBHOOK_INBOX``):
+    the webhook stores it and answers 200 at once, a drainer books it
+    (:mod:`app.donations.inbox`) and deletes the row in the booking's own transaction, so an
+    event acknowledged before a crash is booked exactly once afterwards."""
+
+    __tablename__ = "webhook_inbox"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)  # Stripe's event id
+    type: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)  # the verified payload, as Stripe signed it
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 class RefundRequest(Model):
     """A refund prepared by the system (DON-16) or staff; executed only once approved by the
     treasurer or an admin (R39-1-1: no refund without the mandataire's authorisation)."""

@@ -7,6 +7,9 @@
 3. One transaction: the event id is inserted into ``stripe_events`` (a duplicate delivery
    stops there with 200), the effects are applied (``app.donations.booking``), commit. Any
    error rolls everything back and answers 500, so Stripe delivers the event again.
+With ``ESTRADE_WEBHOOK_INBOX`` (a peak), step 1 is followed by storing the event in the inbox
+and answering 200; steps 2 and 3 run in batches in a drainer (:mod:`app.donations.inbox`).
+
 4. The confirmation e-mails queued by this event are sent once the answer has gone back to
    Stripe (``call_on_close``), so a slow or hanging SMTP server never delays it; a failure is
    only recorded and ``estrade mail send`` retries.
@@ -15,19 +18,23 @@
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from app.access import webhook
 from app.dbutil import transaction
+from app.donations import inbox
 from app.donations.models import StripeEvent
-from app.donations.stripe import GATEWAY_EXTENSION, demo_mode, open_gateway
 from app.donations.stripe.gateway import StripeGateway, WebhookError
 from app.donations.webhook_handlers import HANDLERS
+from app.donations.webhook_support import (
+    gateway_for,
+    permanent_stripe_refusal,
+    send_queued_mail,
+)
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -57,45 +64,14 @@ def receive() -> Response:
 
 
 def process_webhook(app: Flask, body: bytes, signature: str | None) -> WebhookResult:
-    """Verify, fetch, apply in one transaction: what the view (and the demo mode) runs."""
-    gateway = _process_gateway(app)
-    if gateway is not None:
-        return _process(gateway, body, signature)
-    gateway, owned = open_gateway(app)
-    try:
-        return _process(gateway, body, signature)
-    finally:
-        if owned:
-            gateway.close()
+    """Verify, fetch, apply in one transaction (or, with ``ESTRADE_WEBHOOK_INBOX``, verify and
+    store for the drainer): what the view (and the demo mode) runs."""
+    with gateway_for(app) as gateway:
+        return _process(app, gateway, body, signature)
 
 
-_GATEWAY_KEY = "estrade.webhook_gateway"
-_gateway_lock = threading.Lock()
-
-
-def _process_gateway(app: Flask) -> StripeGateway | None:
-    """The real Stripe gateway, built once per process and kept (its HTTP session is shared
-    by the threads, as the gateway allows): building a Stripe client and opening a new
-    connection for every event cost more than the booking at a peak. None when a gateway is
-    injected (tests) or in demonstration mode: :func:`open_gateway` decides then."""
-    if GATEWAY_EXTENSION in app.extensions or demo_mode(app.config):
-        return None
-    config = app.config
-    wanted = (str(config.get("STRIPE_SECRET_KEY") or ""),
-              str(config.get("STRIPE_WEBHOOK_SECRET") or ""),
-              str(config.get("STRIPE_API_BASE") or ""), os.getpid())
-    cached = app.extensions.get(_GATEWAY_KEY)
-    if cached is not None and cached[0] == wanted:
-        return cached[1]
-    with _gateway_lock:
-        cached = app.extensions.get(_GATEWAY_KEY)
-        if cached is None or cached[0] != wanted:
-            gateway, _ = open_gateway(app)
-            app.extensions[_GATEWAY_KEY] = cached = (wanted, gateway)
-    return cached[1]
-
-
-def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> WebhookResult:
+def _process(app: Flask, gateway: StripeGateway, body: bytes,
+             signature: str | None) -> WebhookResult:
     try:
         event = gateway.construct_event(body, signature)
     except WebhookError as exc:
@@ -104,6 +80,8 @@ def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> Webh
     handler = HANDLERS.get(event["type"])
     if handler is None:
         return WebhookResult(200, "ignored")
+    if inbox.enabled(app):
+        return _store(app, event, body)
     event_id = str(event["id"])
     if db.session.get(StripeEvent, event_id) is not None:
         db.session.rollback()
@@ -136,28 +114,24 @@ def _process(gateway: StripeGateway, body: bytes, signature: str | None) -> Webh
     return WebhookResult(200, "ok", tuple(mail_keys))
 
 
+def _store(app: Flask, event: dict[str, Any], body: bytes) -> WebhookResult:
+    """Inbox mode: the verified event is kept (committed) before the 200; a drainer books it."""
+    try:
+        new = inbox.store(event, body)
+    except Exception:
+        db.session.rollback()
+        log.exception("webhook %s (%s) not stored: Stripe will deliver it again",
+                      event.get("id"), event.get("type"))
+        return WebhookResult(500, "retry later")
+    if not new:
+        return WebhookResult(200, "already received")
+    inbox.wake(app)
+    return WebhookResult(200, "stored")
+
+
 class _AlreadyProcessed(Exception):
     """The event id was stored by a concurrent delivery: its transaction is rolled back."""
 
 
-def permanent_stripe_refusal(exc: BaseException) -> bool:
-    """Stripe's answer will not change on a retry: the object does not exist for this key
-    (404, ``resource_missing``). Network errors, 429 and 5xx are transient."""
-    status = getattr(exc, "http_status", None)
-    code = getattr(exc, "code", None)
-    return status == 404 or code == "resource_missing"
-
-
-def send_queued_mail(keys: tuple[str, ...]) -> None:
-    """Try the mails ``keys`` now; a failure leaves them queued for ``estrade mail send``."""
-    if not keys:
-        return
-    from app.mail import send_pending
-
-    try:
-        send_pending(keys=keys)
-    except Exception:  # the mail stays queued for `estrade mail send`
-        db.session.rollback()
-        log.exception("confirmation mail not sent after commit")
-
-
+__all__ = ["bp", "gateway_for", "permanent_stripe_refusal", "process_webhook",
+           "send_queued_mail"]

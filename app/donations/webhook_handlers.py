@@ -167,16 +167,19 @@ def on_session_paid(session: dict[str, Any], gateway: StripeGateway) -> Apply:
         if donation is None:
             log.warning("Checkout Session %s names an unknown donation", session_id)
             return []
+        keys: list[str] = []
+        if charge_succeeded(charge):
+            keys = _book(donation, charge, checkout_session_id=session_id,
+                         invoice_id=invoice_id)
+        elif donation.status == "pending":
+            donation.status = "processing"  # SEPA: money not there yet, still reserved
+        # After the booking (which records the session itself): one UPDATE of the row, not
+        # one flushed before the booking's savepoint and another after it.
         if session_id and not donation.checkout_session_id:
             donation.checkout_session_id = session_id
         if subscription_id and not donation.subscription_id:
             donation.subscription_id = subscription_id
-        if charge_succeeded(charge):
-            return _book(donation, charge, checkout_session_id=session_id,
-                         invoice_id=invoice_id)
-        if donation.status == "pending":
-            donation.status = "processing"  # SEPA: money not there yet, still reserved
-        return []
+        return keys
 
     return apply
 

@@ -28,6 +28,7 @@ from app.ledger.locks import (
     ensure_donor,
     lock_campaign,
     lock_donor,
+    unbooked_new,
 )
 from app.ledger.models import ComplianceFlag, LedgerEntry
 from app.ledger.models import Donor as DonorRow
@@ -109,18 +110,21 @@ def record_gift(gift: GiftInput, *, enforce: bool = True) -> GiftOutcome:
 
 
 def gift_history(campaign_id: int, election_id: int, group: list[int] | None,
-                 gift: GiftInput, *, party: bool = False) -> History:
+                 gift: GiftInput, *, party: bool = False, fresh: bool = False) -> History:
     """What the rules need to know of the past to decide on ``gift`` (the cap check): the
     donor group's totals in the election and the year (DON-2, PARTY-1), read through the
     ledger's (election, donor) index, so its cost does not grow with the ledger
     (bench/cap_bench.py). DON-5 needs the campaign's cash total, a sum over the campaign's
     entries: read for a cash gift only. ``party``: a party-mode campaign, whose year total
-    covers every party of the install (PARTY-1)."""
+    covers every party of the install (PARTY-1). ``fresh``: the group is one donor record this
+    transaction created and has booked nothing for yet (:func:`app.ledger.locks.unbooked_new`):
+    its two sums (DON-2) are 0 without reading them (a peak's gifts are mostly new donors);
+    its gifts in flight (two open tabs) are still read."""
     cash = campaign_cash_total(campaign_id) if gift.method in CASH_METHODS else 0
     if group is None or gift.demo:  # a demo gift is checked as if it were the first
         return History(campaign_cash_total_cents=cash)
-    before = (donor_total(election_id, group) - unresolved_flags(group, election_id)
-              + reserved(election_id, group, gift.reservation_ref))
+    kept = 0 if fresh else donor_total(election_id, group) - unresolved_flags(group, election_id)
+    before = kept + reserved(election_id, group, gift.reservation_ref)
     # The year's total is what PARTY-1 measures (rules.donor_total_for_cap): a candidate's
     # campaign (DON-2, per election) never reads it, so its four queries are skipped there.
     return History(donor_election_total_cents=before,
@@ -137,8 +141,10 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     election_id = campaign.election_id
     donor: DonorRow | None = None
     group: list[int] = []
+    fresh = False
     if gift.identity is not None and gift.method != "quete":
         donor = ensure_donor(election_id, gift.identity, gift.identity.email)
+        fresh = unbooked_new(donor)
         group = ([donor.id] if created_now(donor)
                  else donor_group(donor.id, root=lock_donor(donor.id)))
     campaign = lock_campaign(gift.campaign_id)
@@ -152,7 +158,7 @@ def _decide(gift: GiftInput, enforce: bool) -> GiftOutcome:
     core_gift = Gift(gift.amount_cents, gift.on, gift.method,
                      gift.identity if donor is not None and gift.identity else ANONYMOUS_DONOR)
     history = gift_history(campaign.id, election_id, group if donor is not None else None, gift,
-                           party=campaign.mode == "parti")
+                           party=campaign.mode == "parti", fresh=fresh)
     decision = evaluate_gift(core_gift, facts, history)
     donor_id = donor.id if donor else None
     if not decision.allowed and enforce:

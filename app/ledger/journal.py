@@ -20,7 +20,7 @@ from app.core.finance.decision import Reason
 from app.dbutil import require_transaction
 from app.extensions import db
 from app.ledger.errors import LedgerError
-from app.ledger.locks import pin
+from app.ledger.locks import mark_booked, pin
 from app.ledger.models import Donor, LedgerEntry
 from app.timeutil import utcnow
 
@@ -55,6 +55,8 @@ def append_entry(campaign: Campaign, *, kind: str, amount_cents: int, on: date,
     db.session.add(entry)
     db.session.flush()
     pin(entry)
+    if donor is not None:
+        mark_booked(donor.id)
     db.session.info.setdefault(HEADS, {})[campaign.id] = entry
     return entry
 

@@ -60,6 +60,21 @@ def created_now(donor: Donor) -> bool:
     return donor.id in db.session.info.get(NEW_DONORS, ()) and inspect(donor).persistent
 
 
+BOOKED_DONORS = "estrade_booked_donors"
+
+
+def mark_booked(donor_id: int) -> None:
+    """An entry naming this donor was appended by this transaction (:func:`unbooked_new`)."""
+    db.session.info.setdefault(BOOKED_DONORS, set()).add(donor_id)
+
+
+def unbooked_new(donor: Donor) -> bool:
+    """Created by this transaction and named by none of its entries yet: the donor's totals
+    are 0 without reading them. A webhook batch books several gifts in one transaction, so
+    a donor created by the batch's first gift is no longer empty for the second."""
+    return created_now(donor) and donor.id not in db.session.info.get(BOOKED_DONORS, ())
+
+
 def canonical_id(donor_id: int) -> int:
     """Follow merges to the donor record that stands for the person."""
     seen = set()
@@ -141,4 +156,5 @@ def _unpin(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(PINNED, None)
         session.info.pop(NEW_DONORS, None)
+        session.info.pop(BOOKED_DONORS, None)
         session.info.pop(LOCKED_CAMPAIGNS, None)
