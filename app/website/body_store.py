@@ -31,8 +31,8 @@ import nh3
 
 logger = logging.getLogger(__name__)
 
-_CODE_FILES = ("markdown.py", "blocks.py", "block_html.py", "block_specs.py", "sanitize.py",
-               "typography.py", "pages.py")
+_CODE_FILES = ("markdown.py", "fast_inline.py", "blocks.py", "block_html.py", "block_specs.py",
+               "sanitize.py", "typography.py", "pages.py")
 
 
 def _code_version() -> str:

@@ -52,8 +52,12 @@ def french_text(text: str) -> str:
     return text
 
 
+_FRENCH_SIGNS = re.compile("[;!?:«»]")
+_SMART_SIGNS = re.compile("[\"'.&-]")
+
+
 def _fix_text_node(raw: str) -> str:
-    if not any(ch in raw for ch in ";!?:«»"):
+    if not _FRENCH_SIGNS.search(raw):
         return raw
     text = html.unescape(raw)
     fixed = french_text(text)
@@ -84,7 +88,7 @@ def smart_text(text: str) -> str:
 
 
 def _smart_node(raw: str) -> str:
-    if not any(ch in raw for ch in "\"'.-&"):
+    if not _SMART_SIGNS.search(raw):
         return raw
     text = html.unescape(raw)
     fixed = smart_text(text)
