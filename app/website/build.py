@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
@@ -226,22 +227,46 @@ def _run(todo: list[str], workers: int | None,
     if count < 2 or heavy < PARALLEL_FROM or "fork" not in (
             multiprocessing.get_all_start_methods()):
         return _render_pages(todo)
-    # The builder renders its share itself, beside count - 1 forked workers: one process fewer
-    # in memory. Its objects are frozen out of the collector first, so the children's
-    # collections do not touch (and so copy) every page the builder had loaded.
-    size = max(20, len(todo) // (count * 8))
+    # The builder renders beside count - 1 forked workers: one process fewer in memory. They
+    # take small chunks in turn from a shared counter, so a process slowed down (by the
+    # machine's other work) takes fewer and none waits for the other at the end. The
+    # builder's objects are frozen out of the collector first, so the children's collections
+    # do not touch (and so copy) every page the builder had loaded.
+    global _SHARE
+    size = max(10, min(100, len(todo) // (count * 16)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    own = len(chunks) // count
     context = multiprocessing.get_context("fork")
+    _SHARE = (chunks, context.Value("i", 0))
     gc.collect()
     gc.freeze()
     try:
         with context.Pool(count - 1) as pool:
-            others = pool.map_async(_render_pages, chunks[own:], chunksize=1)
-            results = [item for chunk in chunks[:own] for item in _render_pages(chunk)]
-            return results + [item for chunk in others.get() for item in chunk]
+            others = [pool.apply_async(_render_share) for _ in range(count - 1)]
+            results = _render_share()
+            for other in others:
+                results += other.get()
+            return results
     finally:
+        _SHARE = None
         gc.unfreeze()
+
+
+#: The chunks of slugs to render and the index of the next one, shared through fork.
+_SHARE: tuple[list[list[str]], Any] | None = None
+
+
+def _render_share() -> list[tuple[str, bool, list[str]]]:
+    """Render chunks taken in turn until none is left (the builder and each worker)."""
+    assert _SHARE is not None
+    chunks, counter = _SHARE
+    results: list[tuple[str, bool, list[str]]] = []
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value = index + 1
+        if index >= len(chunks):
+            return results
+        results += _render_pages(chunks[index])
 
 
 def _freeze(app: Flask, renderer: SiteRenderer, out: Path, urls: list[str],

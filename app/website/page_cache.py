@@ -54,7 +54,7 @@ class PageCache:
             if name in self.seen and (name not in self.entries
                                       or self.entries[name][2] is not page):
                 # The stat taken before reading: a file changed meanwhile is re-read next time.
-                self.entries[name] = (*self.seen[name], slim_page(page))
+                self.entries[name] = (*self.seen[name], slim_page(page) if page.complete else page)
         gone = set(self.entries) - set(self.seen)
         for name in gone:
             del self.entries[name]
