@@ -17,7 +17,8 @@ SAMPLES = [
     "Terme\n:   Définition *mise en valeur*.\n\n| a | b |\n|:--|--:|\n| **1** | `2` |",
     "Ligne avec deux espaces  \nà la fin, &amp; une entité, un <span>élément</span> <b>gras</b>.",
     "* a * b ** c __ d _ e_ f*g*h __i__ [x][ref]\n\n[ref]: /programme/ \"Programme\"",
-    "## Titre {: #ancre .classe }\n\n<div markdown=\"1\">*dans* du HTML</div>\n\n```\n*pas* `ici`\n```",
+    "## Titre {: #ancre .classe }\n\n<div markdown=\"1\">*dans* du HTML</div>\n\n"
+    "```\n*pas* `ici`\n```",
 ]
 
 
@@ -28,7 +29,7 @@ def _stock(text: str) -> str:
 def test_the_fast_processor_is_installed() -> None:
     converter = _converter(True)
     assert isinstance(converter.treeprocessors["inline"], fast_inline.FastInlineProcessor)
-    names = [getattr(p, "__class__").__name__ for p in converter.treeprocessors]
+    names = [p.__class__.__name__ for p in converter.treeprocessors]
     assert names.index("FastInlineProcessor") < names.index("PrettifyTreeprocessor")
 
 
