@@ -16,6 +16,7 @@ Two paths, one renderer (:class:`app.website.render.SiteRenderer`, as the live v
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -31,12 +32,13 @@ from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
 from app.campaigns.models import Site
-from app.website.body_store import BodyStore, store_path
+from app.core.publishing.pages import page_fingerprint
+from app.website.body_store import CODE_VERSION, BodyStore, store_path
 from app.website.images import RASTER
 from app.website.live import make_renderer
 from app.website.render import RenderOptions, SiteRenderer
 from app.website.repository import site_content
-from app.website.routes import Kind
+from app.website.routes import NEWS_SLUG, Kind
 from app.website.themes import ThemeError, static_files
 from app.website.views import BUILD_RENDERER
 
@@ -138,6 +140,20 @@ def frozen_urls(renderer: SiteRenderer) -> list[str]:
     return urls
 
 
+def index_key(renderer: SiteRenderer, urls: list[str]) -> str:
+    """Changes whenever a file Frozen-Flask writes may change: anything site-wide (theme,
+    settings, ``site.toml``, campaign, media, options), the front matter of any page (menus,
+    listings, the feed and the sitemap show it), the text of the pages whose body an index
+    shows (home, news), the list of files itself and the code."""
+    pages = renderer.content.pages
+    shown = [page_fingerprint(pages[slug]) for slug in ("", NEWS_SLUG) if slug in pages]
+    fronts = [[p.slug, p.title, p.description, p.date, p.kind, p.menu_order, p.image, p.status,
+               p.meta] for p in pages.values()]
+    text = json.dumps([CODE_VERSION, renderer.global_key, shown, fronts, urls], sort_keys=True,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None,
                theme: str | None = None, donate_url: str | None = None,
                echo: Callable[[str], None] = print, workers: int | None = None) -> BuildReport:
@@ -197,8 +213,17 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
 
     echo("[3/4] Accueil, actualités, flux, plan du site et fichiers (Frozen-Flask)…")
     urls = frozen_urls(renderer)
-    frozen_files = _freeze(app, renderer, out, urls, report)
-    report.frozen_unchanged = len(urls) + 1 - len(report.frozen_written)
+    indexes = index_key(renderer, urls)
+    kept: list[str] = previous.get("frozen", [])
+    if previous.get("indexes") == indexes and kept and all(
+            os.path.isfile(os.path.join(out, name)) for name in kept):
+        # Nothing the indexes, feed, sitemap and files are made of has changed (a page's
+        # text only, say): they are the files already there, not frozen again.
+        frozen_files = set(kept)
+        report.frozen_unchanged = len(frozen_files)
+    else:
+        frozen_files = _freeze(app, renderer, out, urls, report)
+        report.frozen_unchanged = len(urls) + 1 - len(report.frozen_written)
 
     echo("[4/4] Nettoyage des fichiers qui ne sont plus publiés…")
     keep_pages = {f"{s}/index.html" for s in slugs}
@@ -213,7 +238,7 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
             report.removed.append(relative)
             _prune(path.parent, out)
     manifest = {"version": 1, "site": site.slug, "theme": renderer.theme_name,
-                "pages": keys, "frozen": sorted(frozen_files)}
+                "indexes": indexes, "pages": keys, "frozen": sorted(frozen_files)}
     _write_if_changed(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
     renderer.body_store.close()
     report.seconds = time.perf_counter() - started
