@@ -5,13 +5,10 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, g, has_request_context, request
-from flask_login import current_user
-
-from app.config import PROJECT_ROOT, load_config
-from app.extensions import babel, csrf, db, limiter, login_manager
+if TYPE_CHECKING:
+    from flask import Flask
 
 __version__ = "0.1.0"
 
@@ -19,6 +16,9 @@ __version__ = "0.1.0"
 def select_locale() -> str:
     """Staff pick their language for the staff area (/admin); public pages (the site, /don)
     follow the site (French by default), even for a logged-in staff member."""
+    from flask import current_app, g, has_request_context, request
+    from flask_login import current_user
+
     if not has_request_context():  # a command: French, the installation's default
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     languages = [code.strip() for code in str(current_app.config["ESTRADE_LANGUAGES"]).split(",")]
@@ -41,6 +41,11 @@ def create_app(config: dict[str, Any] | None = None, *, site_only: bool = False)
     ``site_only``: the public site alone (its views, the sites' tables), for ``estrade build``:
     a one-page rebuild is mostly start-up, and the staff, donation and treasury packages are
     then neither imported nor registered (app.cli.SITE_ONLY_COMMANDS)."""
+    from flask import Flask
+
+    from app.config import PROJECT_ROOT, load_config
+    from app.extensions import db
+
     instance_path = ((config or {}).get("INSTANCE_PATH") or os.environ.get("ESTRADE_INSTANCE_PATH")
                      or str(PROJECT_ROOT / "instance"))
     # A relative ESTRADE_INSTANCE_PATH is taken from the current folder (Flask wants it absolute).
@@ -54,19 +59,24 @@ def create_app(config: dict[str, Any] | None = None, *, site_only: bool = False)
 
     security.init_app(app)
     db.init_app(app)
+    if site_only:
+        # The public site alone: no form (CSRF), no login, no rate limit, no staff language
+        # (its pages are French or the site's, from its files): those extensions are
+        # neither imported nor registered.
+        from app.campaigns import models as _sites  # noqa: F401
+        from app.website import init_app as init_site_only
+
+        init_site_only(app)
+        return app
+
+    from app.extensions import babel, csrf, limiter, login_manager
+
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["ESTRADE_RATELIMIT_STORAGE_URL"])
     limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
-
-    if site_only:
-        from app.campaigns import models as _sites  # noqa: F401
-        from app.website import init_app as init_site_only
-
-        init_site_only(app)
-        return app
 
     # Import models so Alembic and relationships see every table.
     from app import audit, dbutil, mail  # noqa: F401

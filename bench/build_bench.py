@@ -4,9 +4,10 @@ Installs what it needs (Hugo from Debian with apt when missing, Pelican from PyP
 ``bench/.venv-peers``), generates the corpus with ``shared/bench/gen_corpus.py`` (seed 42), then,
 round by round (Estrade twice, Pelican, Hugo, …), times each tool's full build from an empty
 output folder as a whole process: wall time, CPU time (user + sys, children included) and the
-peak memory of the whole process tree (RSS added up over the processes, sampled every 10 ms;
-PSS too, which counts a page shared by forked workers once). Estrade runs first with its
-conversion cache wiped ("estrade-nocache": nothing converted before), then with it kept
+peak memory of the whole process tree (RSS added up over the processes, sampled every 10 ms,
+which the memory target is judged on; PSS too, which counts a page shared by forked workers
+once, and the largest single process's RSS, as ``/usr/bin/time`` gives it). Estrade runs first
+with its conversion cache wiped ("estrade-nocache": nothing converted before), then with it kept
 ("estrade": the output folder alone wiped, as after any earlier build). Prints the medians and
 the median of the per-round ratios to Pelican and Hugo, then the one-page rebuild of Estrade (a
 line appended to one page, ``estrade build`` run again on the same output folder), the same
@@ -116,9 +117,10 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) in kB of ``pid`` and all its descendants, added up."""
-    rss = pss = 0
+def _memory_kb(pid: int) -> tuple[int, int, int]:
+    """(RSS, PSS, largest RSS) in kB: of ``pid`` and all its descendants added up, and of the
+    largest one alone."""
+    rss = pss = largest = 0
     todo = [pid]
     while todo:
         one = todo.pop()
@@ -130,16 +132,19 @@ def _memory_kb(pid: int) -> tuple[int, int]:
                         value = int(line.split()[1])
                         if line.startswith("Rss:"):
                             rss += value
+                            largest = max(largest, value)
                         else:
                             pss += value
         except OSError:
             continue
-    return rss, pss
+    return rss, pss, largest
 
 
 class Measure(dict[str, float]):
     """wall s, cpu s (user + sys of the process and its children), tree_rss_mb and
-    tree_pss_mb (peak over the run of the sum over the process tree), load average."""
+    tree_pss_mb (peak over the run of the sum over the process tree: RSS counts a page shared
+    by forked processes in each of them, PSS shares it out), rss_mb (peak RSS of the largest
+    single process, what ``/usr/bin/time`` reports), load average."""
 
 
 def measured(cmd: list[str], env: dict[str, str] | None, cwd: Path) -> tuple[Measure, str]:
@@ -148,15 +153,16 @@ def measured(cmd: list[str], env: dict[str, str] | None, cwd: Path) -> tuple[Mea
         started = time.perf_counter()
         process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
                                    text=True)
-        peak_rss = peak_pss = 0
+        peak_rss = peak_pss = peak_one = 0
         limit = time.monotonic() + TIMEOUT
         status, usage = 0, None
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            rss, pss = _memory_kb(process.pid)
+            rss, pss, one = _memory_kb(process.pid)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            peak_one = max(peak_one, one)
             if time.monotonic() > limit:
                 process.kill()
             time.sleep(0.01)
@@ -169,6 +175,7 @@ def measured(cmd: list[str], env: dict[str, str] | None, cwd: Path) -> tuple[Mea
     assert usage is not None
     return Measure(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
                    tree_rss_mb=peak_rss / 1024, tree_pss_mb=peak_pss / 1024,
+                   rss_mb=peak_one / 1024,
                    load=os.getloadavg()[0]), output
 
 
@@ -290,7 +297,8 @@ def size_report(n: int, count: int, corpus: Path, incr_runs: int) -> dict[str, o
     watched = {tool: watched_rebuilds(tool, corpus, WORK / "out" / str(n) / tool, incr_runs)
                for tool in ("estrade", "hugo")}
     summary = {tool: {key: median([m[key] for m in runs[tool]])
-                      for key in ("wall", "cpu", "tree_rss_mb", "tree_pss_mb", "load")}
+                      for key in ("wall", "cpu", "tree_rss_mb", "tree_pss_mb", "rss_mb",
+                                  "load")}
                for tool in TOOLS}
     one_page = median([float(r["wall"]) for r in incremental])
     targets: dict[str, dict[str, dict[str, float]]] = {}
@@ -299,15 +307,19 @@ def size_report(n: int, count: int, corpus: Path, incr_runs: int) -> dict[str, o
                    "estrade/hugo": ratios[f"{variant}/hugo"],
                    "tree_rss_mb": max(m["tree_rss_mb"] for m in runs[variant]),
                    "one_page_wall_s": one_page}
-        targets[variant] = {"figures": figures, "met": {k: float(v) for k, v in
-                                                        verdicts(figures).items()}}
+        # Shown beside the target, never instead of it: the memory target is judged on the
+        # tree's RSS, which counts the pages forked workers share with the builder twice.
+        shown = {"tree_pss_mb": max(m["tree_pss_mb"] for m in runs[variant]),
+                 "rss_mb": max(m["rss_mb"] for m in runs[variant])}
+        targets[variant] = {"figures": figures, "also": shown,
+                            "met": {k: float(v) for k, v in verdicts(figures).items()}}
     print(f"\nN = {n} pages ({count} tours entrelacés, médianes ; charge moyenne "
           f"{median([m['load'] for t in TOOLS for m in runs[t]]):.2f})")
     for tool in TOOLS:
         line = summary[tool]
         print(f"  {tool:<16} {line['wall']:7.2f} s   CPU {line['cpu']:6.2f} s   mémoire "
-              f"(arbre) RSS {line['tree_rss_mb']:6.1f} Mo, PSS {line['tree_pss_mb']:6.1f} Mo   "
-              f"({walls(runs[tool])})")
+              f"(arbre) RSS {line['tree_rss_mb']:6.1f} Mo, PSS {line['tree_pss_mb']:6.1f} Mo, "
+              f"plus gros processus {line['rss_mb']:6.1f} Mo   ({walls(runs[tool])})")
     for variant in ESTRADE_VARIANTS:
         print(f"  {variant}/Pelican = {ratios[f'{variant}/pelican']:.2f}   "
               f"{variant}/Hugo = {ratios[f'{variant}/hugo']:.2f}")
@@ -323,7 +335,8 @@ def size_report(n: int, count: int, corpus: Path, incr_runs: int) -> dict[str, o
         figures, met = result["figures"], result["met"]
         print(f"  objectifs ({variant}) : " + " ; ".join(
             f"{name} = {figures[name]:.2f} (≤ {TARGETS[name]}) {verdict(bool(ok))}"
-            for name, ok in met.items()))
+            for name, ok in met.items()) + f" (PSS de l'arbre {result['also']['tree_pss_mb']:.0f}"
+              f" Mo, plus gros processus {result['also']['rss_mb']:.0f} Mo)")
     return {"runs": runs, "summary": summary, "ratios": ratios, "ratios_per_round": per_round,
             "one_page_rebuild": incremental, "watch": watched, "targets": targets}
 

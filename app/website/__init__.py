@@ -6,12 +6,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.extensions import limiter
     from app.website.live import EXTENSION, LiveRenderers
     from app.website.views import bp
 
     app.extensions.setdefault(EXTENSION, LiveRenderers())  # the site renderers, kept
-    limiter.exempt(bp)  # no limit on public pages: skip the limiter's per-request work
+    if "limiter" in app.extensions:  # the site-only app (estrade build) has no limiter
+        from app.extensions import limiter
+
+        limiter.exempt(bp)  # no limit on public pages: skip the limiter's per-request work
     app.register_blueprint(bp)
     from app.website.fastpath import PublicPages
 

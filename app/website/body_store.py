@@ -31,8 +31,8 @@ import nh3
 
 logger = logging.getLogger(__name__)
 
-_CODE_FILES = ("markdown.py", "blocks.py", "block_html.py", "block_specs.py", "sanitize.py",
-               "typography.py", "pages.py")
+_CODE_FILES = ("markdown.py", "fast_inline.py", "blocks.py", "block_html.py", "block_specs.py",
+               "sanitize.py", "typography.py", "pages.py")
 
 
 def _code_version() -> str:
@@ -64,6 +64,8 @@ class BodyStore:
         self.hits = 0
         self.misses = 0
         self.broken = False
+        #: The keys :meth:`missing` found absent (never looked up again by :meth:`get`).
+        self._absent: set[str] = set()
 
     def _db(self) -> sqlite3.Connection | None:
         if self.broken:
@@ -86,6 +88,9 @@ class BodyStore:
         return self._connection
 
     def get(self, key: str) -> dict[str, Any] | None:
+        if key in self._absent:
+            self.misses += 1  # not stored when the build started (a first build: none is)
+            return None
         db = self._db()
         if db is None:
             return None
@@ -110,7 +115,9 @@ class BodyStore:
             known = {k for (k,) in db.execute("SELECT key FROM bodies")}
         except sqlite3.Error:
             return len(keys)
-        return sum(1 for k in keys if k not in known)
+        # Kept for get(): a key absent now is not looked up (its page is converted).
+        self._absent = {k for k in keys if k not in known}
+        return len(self._absent)
 
     def put(self, key: str, body: dict[str, Any]) -> None:
         """Keep ``body``; written by :meth:`commit`, in one short transaction, so that workers

@@ -16,6 +16,7 @@ Two paths, one renderer (:class:`app.website.render.SiteRenderer`, as the live v
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -25,17 +26,19 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_frozen import Freezer, FrozenFlaskWarning
 
 from app.campaigns.models import Site
-from app.website.body_store import BodyStore, store_path
+from app.core.publishing.pages import page_fingerprint
+from app.website.body_store import CODE_VERSION, BodyStore, store_path
 from app.website.images import RASTER
 from app.website.live import make_renderer
 from app.website.render import RenderOptions, SiteRenderer
 from app.website.repository import site_content
-from app.website.routes import Kind
+from app.website.routes import NEWS_SLUG, Kind
 from app.website.themes import ThemeError, static_files
 from app.website.views import BUILD_RENDERER
 
@@ -137,6 +140,20 @@ def frozen_urls(renderer: SiteRenderer) -> list[str]:
     return urls
 
 
+def index_key(renderer: SiteRenderer, urls: list[str]) -> str:
+    """Changes whenever a file Frozen-Flask writes may change: anything site-wide (theme,
+    settings, ``site.toml``, campaign, media, options), the front matter of any page (menus,
+    listings, the feed and the sitemap show it), the text of the pages whose body an index
+    shows (home, news), the list of files itself and the code."""
+    pages = renderer.content.pages
+    shown = [page_fingerprint(pages[slug]) for slug in ("", NEWS_SLUG) if slug in pages]
+    fronts = [[p.slug, p.title, p.description, p.date, p.kind, p.menu_order, p.image, p.status,
+               p.meta] for p in pages.values()]
+    text = json.dumps([CODE_VERSION, renderer.global_key, shown, fronts, urls], sort_keys=True,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None,
                theme: str | None = None, donate_url: str | None = None,
                echo: Callable[[str], None] = print, workers: int | None = None) -> BuildReport:
@@ -196,8 +213,17 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
 
     echo("[3/4] Accueil, actualités, flux, plan du site et fichiers (Frozen-Flask)…")
     urls = frozen_urls(renderer)
-    frozen_files = _freeze(app, renderer, out, urls, report)
-    report.frozen_unchanged = len(urls) + 1 - len(report.frozen_written)
+    indexes = index_key(renderer, urls)
+    kept: list[str] = previous.get("frozen", [])
+    if previous.get("indexes") == indexes and kept and all(
+            os.path.isfile(os.path.join(out, name)) for name in kept):
+        # Nothing the indexes, feed, sitemap and files are made of has changed (a page's
+        # text only, say): they are the files already there, not frozen again.
+        frozen_files = set(kept)
+        report.frozen_unchanged = len(frozen_files)
+    else:
+        frozen_files = _freeze(app, renderer, out, urls, report)
+        report.frozen_unchanged = len(urls) + 1 - len(report.frozen_written)
 
     echo("[4/4] Nettoyage des fichiers qui ne sont plus publiés…")
     keep_pages = {f"{s}/index.html" for s in slugs}
@@ -212,7 +238,7 @@ def build_site(app: Flask, site: Site, out: Path, *, base_url: str | None = None
             report.removed.append(relative)
             _prune(path.parent, out)
     manifest = {"version": 1, "site": site.slug, "theme": renderer.theme_name,
-                "pages": keys, "frozen": sorted(frozen_files)}
+                "indexes": indexes, "pages": keys, "frozen": sorted(frozen_files)}
     _write_if_changed(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
     renderer.body_store.close()
     report.seconds = time.perf_counter() - started
@@ -226,22 +252,46 @@ def _run(todo: list[str], workers: int | None,
     if count < 2 or heavy < PARALLEL_FROM or "fork" not in (
             multiprocessing.get_all_start_methods()):
         return _render_pages(todo)
-    # The builder renders its share itself, beside count - 1 forked workers: one process fewer
-    # in memory. Its objects are frozen out of the collector first, so the children's
-    # collections do not touch (and so copy) every page the builder had loaded.
-    size = max(20, len(todo) // (count * 8))
+    # The builder renders beside count - 1 forked workers: one process fewer in memory. They
+    # take small chunks in turn from a shared counter, so a process slowed down (by the
+    # machine's other work) takes fewer and none waits for the other at the end. The
+    # builder's objects are frozen out of the collector first, so the children's collections
+    # do not touch (and so copy) every page the builder had loaded.
+    global _SHARE
+    size = max(10, min(100, len(todo) // (count * 16)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    own = len(chunks) // count
     context = multiprocessing.get_context("fork")
+    _SHARE = (chunks, context.Value("i", 0))
     gc.collect()
     gc.freeze()
     try:
         with context.Pool(count - 1) as pool:
-            others = pool.map_async(_render_pages, chunks[own:], chunksize=1)
-            results = [item for chunk in chunks[:own] for item in _render_pages(chunk)]
-            return results + [item for chunk in others.get() for item in chunk]
+            others = [pool.apply_async(_render_share) for _ in range(count - 1)]
+            results = _render_share()
+            for other in others:
+                results += other.get()
+            return results
     finally:
+        _SHARE = None
         gc.unfreeze()
+
+
+#: The chunks of slugs to render and the index of the next one, shared through fork.
+_SHARE: tuple[list[list[str]], Any] | None = None
+
+
+def _render_share() -> list[tuple[str, bool, list[str]]]:
+    """Render chunks taken in turn until none is left (the builder and each worker)."""
+    assert _SHARE is not None
+    chunks, counter = _SHARE
+    results: list[tuple[str, bool, list[str]]] = []
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value = index + 1
+        if index >= len(chunks):
+            return results
+        results += _render_pages(chunks[index])
 
 
 def _freeze(app: Flask, renderer: SiteRenderer, out: Path, urls: list[str],

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.publishing.pages import ContentError, Page, load_pages, slim_page
+from app.core.publishing.pages import ContentError, Page, load_pages
 from app.core.publishing.site_config import SiteConfig, load_site_config
 from app.website.page_cache import PageCache
 
@@ -105,12 +105,11 @@ def site_content(root: Path, cache_dir: Path | None = None,
         pages, errors = load_pages(root / "pages")
     else:
         page_cache = PageCache(cache_dir, root / "pages")
-        pages, errors = load_pages(root / "pages", page_cache.reuse)
+        # Without their text, as the cache keeps them, from the moment each is parsed: a
+        # first build of thousands of pages would otherwise hold every text in memory (and
+        # in each forked worker); the pages converted read their file again (full_page).
+        pages, errors = load_pages(root / "pages", page_cache.reuse, slim=True)
         page_cache.remember(pages)
-        # Without their text, as the cache keeps them: a first build of thousands of pages
-        # would otherwise hold every text in memory (and in each forked worker); the few
-        # pages converted read their file again (full_page).
-        pages = [slim_page(p) if p.complete else p for p in pages]
     published = {p.slug: p for p in pages if p.status == "published"}
     drafts = {p.slug: p for p in pages if p.status != "published"}
     for error in errors:

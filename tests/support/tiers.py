@@ -35,6 +35,7 @@ SLOW = (
     "tests/website/test_build_cache.py::test_a_build_from_an_empty_folder_converts_nothing",
     "tests/website/test_build_cache.py::test_an_unreadable_store_is_converted_again",
     "tests/website/test_build_cache.py::test_theme_settings_are_part_of_the_body_key",
+    "tests/website/test_build_incremental.py::",
     # age's scrypt passphrase (a second each way); the plain variant stays in the quick loop
     "tests/test_backup.py::test_backup_wipe_restore_gives_everything_back[sqlite-une phrase",
     "tests/test_backup.py::test_backup_wipe_restore_gives_everything_back[postgres-une phrase",

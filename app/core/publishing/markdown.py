@@ -27,6 +27,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 
+from app.core.publishing import fast_inline
 from app.core.publishing.block_html import render_block_fallback
 from app.core.publishing.blocks import Block, RawBlock, split_blocks, validate_block
 from app.core.publishing.sanitize import sanitize_html
@@ -63,10 +64,12 @@ def _converter(with_toc: bool) -> markdown.Markdown:
     md = getattr(_local, name, None)
     if md is None:
         md = markdown.Markdown(extensions=_extensions(with_toc), output_format="html")
+        fast_inline.install(md)
         setattr(_local, name, md)
     return md.reset()
 
 
+_PLACEHOLDER = re.compile(r"(?:<p>)?zzblock([0-9a-f]{16})n(\d+)zz(?:</p>)?")
 _ALIGN = re.compile(r'<(t[hd])((?:\s+(?!align=)[a-z-]+="[^"]*")*)\s+align="(left|right|center)"')
 
 
@@ -109,7 +112,7 @@ def render_markdown(
     toc = french_typography(sanitize_html(getattr(md, "toc", "")))
 
     def place(match: re.Match[str]) -> str:
-        block = blocks[int(match.group(1))]
+        block = blocks[int(match.group(2))]
         if block_renderer is None:
             return render_block_fallback(block)
         try:
@@ -119,5 +122,10 @@ def render_markdown(
                             f"({type(exc).__name__})")
             return render_block_fallback(block)
 
-    html = re.sub(rf"(?:<p>)?zzblock{nonce}n(\d+)zz(?:</p>)?", place, body)
+    def placed(match: re.Match[str]) -> str:
+        return place(match) if match.group(1) == nonce else match.group(0)
+
+    # One compiled pattern for every page (a pattern naming the nonce was compiled per page);
+    # a page without blocks has no placeholder to replace.
+    html = _PLACEHOLDER.sub(placed, body) if blocks else body
     return Rendered(html, toc, list(getattr(md, "toc_tokens", [])), blocks, warnings)

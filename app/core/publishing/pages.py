@@ -295,13 +295,15 @@ def page_files(pages_root: Path) -> list[tuple[str, str]]:
 Reuse = Callable[[str, os.stat_result], "Page | None"]
 
 
-def load_pages(pages_root: Path, reuse: Reuse | None = None
+def load_pages(pages_root: Path, reuse: Reuse | None = None, *, slim: bool = False
                ) -> tuple[list[Page], list[ContentError]]:
     """Read every ``*.md`` under ``pages_root`` (hidden files skipped), sorted by path.
 
     Bad pages and slug collisions are returned as errors and left out; the others load.
     Drafts are returned too (``status == "draft"``): filtering is the caller's choice.
-    ``reuse`` lets a caller skip reading and parsing files it knows are unchanged.
+    ``reuse`` lets a caller skip reading and parsing files it knows are unchanged; ``slim``
+    drops each page's text as soon as it is parsed (:func:`slim_page`): reading thousands of
+    pages then never holds all their texts at once.
     """
     errors: list[ContentError] = []
     if not pages_root.is_dir():
@@ -313,6 +315,8 @@ def load_pages(pages_root: Path, reuse: Reuse | None = None
             if known is None:
                 path = Path(name)
                 known = parse_page(path, path.read_text(encoding="utf-8"), pages_root)
+                if slim:
+                    known = slim_page(known)
             parsed.append(known)
         except ContentError as exc:
             errors.append(exc)

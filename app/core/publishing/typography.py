@@ -25,10 +25,11 @@ NNBSP = "\u202f"
 _SKIP_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
 _SPACES = "[ \u00a0\u202f\u2009\t]"
 
-# A tag (attribute values may contain ">"), a comment, a doctype or CDATA.
+# A tag (attribute values may contain ">"), a comment, a doctype or CDATA; split() gives
+# text, token, tag name (None but for a tag), text, token, tag name, ..., text.
 _TOKEN = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>"
-    r"|</?([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    r"(<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>"
+    r"|</?([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
     re.DOTALL,
 )
 
@@ -52,8 +53,12 @@ def french_text(text: str) -> str:
     return text
 
 
+_FRENCH_SIGNS = re.compile("[;!?:«»]")
+_SMART_SIGNS = re.compile("[\"'.&-]")
+
+
 def _fix_text_node(raw: str) -> str:
-    if not any(ch in raw for ch in ";!?:«»"):
+    if not _FRENCH_SIGNS.search(raw):
         return raw
     text = html.unescape(raw)
     fixed = french_text(text)
@@ -84,7 +89,7 @@ def smart_text(text: str) -> str:
 
 
 def _smart_node(raw: str) -> str:
-    if not any(ch in raw for ch in "\"'.-&"):
+    if not _SMART_SIGNS.search(raw):
         return raw
     text = html.unescape(raw)
     fixed = smart_text(text)
@@ -93,37 +98,40 @@ def _smart_node(raw: str) -> str:
 
 def smart_punctuation(fragment: str) -> str:
     """Apply :func:`smart_text` to the text nodes of an HTML fragment (not in code)."""
-    return _walk(fragment, _smart_node)
+    return _walk(fragment, _smart_node, _SMART_SIGNS)
 
 
 def french_typography(fragment: str) -> str:
     """Apply :func:`french_text` to the text nodes of an HTML fragment."""
-    return _walk(fragment, _fix_text_node)
+    return _walk(fragment, _fix_text_node, _FRENCH_SIGNS)
 
 
 def _smart_then_french(raw: str) -> str:
     return _fix_text_node(_smart_node(raw))
 
 
+_ANY_SIGN = re.compile("[;!?:«»\"'.&-]")
+
+
 def smart_french_typography(fragment: str) -> str:
     """``french_typography(smart_punctuation(fragment))`` in one walk over the fragment: the
     text nodes are the same for both (neither adds a tag: what they write is escaped)."""
-    return _walk(fragment, _smart_then_french)
+    return _walk(fragment, _smart_then_french, _ANY_SIGN)
 
 
-def _walk(fragment: str, fix: Callable[[str], str]) -> str:
-    out: list[str] = []
+def _walk(fragment: str, fix: Callable[[str], str], signs: re.Pattern[str]) -> str:
+    """``fix`` applied to each text node outside the skipped tags that holds one of ``signs``
+    (``fix`` leaves any other node as it is): the fragment is cut in one ``split``, and the
+    loop only looks at tag names."""
+    parts = _TOKEN.split(fragment)
+    text = parts[0]
+    out = [fix(text) if signs.search(text) else text]
     skip_depth = 0
-    pos = 0
-    for match in _TOKEN.finditer(fragment):
-        text = fragment[pos : match.start()]
-        out.append(text if skip_depth else fix(text))
-        token = match.group(0)
+    for index in range(1, len(parts), 3):
+        token, name = parts[index], parts[index + 1]
         out.append(token)
-        name = (match.group(1) or "").lower()
-        if name in _SKIP_TAGS and not token.endswith("/>"):
+        if name is not None and name.lower() in _SKIP_TAGS and not token.endswith("/>"):
             skip_depth = max(0, skip_depth - 1) if token.startswith("</") else skip_depth + 1
-        pos = match.end()
-    tail = fragment[pos:]
-    out.append(tail if skip_depth else fix(tail))
+        text = parts[index + 2]
+        out.append(fix(text) if not skip_depth and signs.search(text) else text)
     return "".join(out)
