@@ -13,16 +13,6 @@ from flask import has_request_context
 from app.extensions import db
 from app.website import build, render
 from app.website.build import BuildError, build_site
-from tests.support.paths import ROOT
-
-
-@pytest.fixture
-def own_demo(app, demo_site, tmp_path):
-    """A private copy of the demo content, so tests may edit it."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "demo", content / "demo")
-    app.config["ESTRADE_CONTENT_DIR"] = str(content)
-    return demo_site, content / "demo"
 
 
 def _touch(path: Path, text: str | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,24 +11,12 @@ import pytest
 
 from app.website import render
 from app.website.body_store import BodyStore, store_path
-from app.website.build import MANIFEST, build_site
+from app.website.build import build_site
+from tests.support.built import built_files
 from tests.support.paths import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "demo"
 ESTRADE = str(Path(sys.executable).parent / "estrade")
-
-
-@pytest.fixture
-def own_demo(app, demo_site, tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "demo", content / "demo")
-    app.config["ESTRADE_CONTENT_DIR"] = str(content)
-    return demo_site, content / "demo"
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
 
 
 def _count_conversions(monkeypatch) -> list[str]:
@@ -51,7 +38,7 @@ def test_a_build_from_an_empty_folder_converts_nothing_again(app, own_demo, tmp_
     converted = _count_conversions(monkeypatch)
     build_site(app, site, tmp_path / "second", echo=lambda _: None)
     assert converted == []
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    assert built_files(tmp_path / "second") == built_files(tmp_path / "first")
     # One page's text changes: that page alone is converted again.
     page = content / "pages" / "programme" / "ecole.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nUne ligne de plus.\n",
@@ -79,7 +66,7 @@ def test_an_unreadable_store_is_converted_again(app, own_demo, tmp_path) -> None
         extra.unlink(missing_ok=True)
     path.write_bytes(b"not a database at all" * 100)
     build_site(app, site, tmp_path / "second", echo=lambda _: None)
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    assert built_files(tmp_path / "second") == built_files(tmp_path / "first")
 
 
 def test_store_prunes_bodies_no_page_uses(tmp_path) -> None:
@@ -123,7 +110,7 @@ def test_cli_build_in_the_site_only_app_matches_the_golden_export(tmp_path) -> N
                             "--donate-url", "https://app.saint-aubin.example/don"],
                            capture_output=True, text=True, env=env, timeout=300, check=False)
     assert built.returncode == 0, built.stderr + built.stdout
-    files = _files(out)
+    files = built_files(out)
     assert list(files) == (GOLDEN / "FILES.txt").read_text(encoding="utf-8").split()
     for name, data in files.items():
         expected = GOLDEN / name

@@ -7,24 +7,9 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
-
 from app.website import build, render
-from app.website.build import MANIFEST, build_site
-from tests.support.paths import ROOT
-
-
-@pytest.fixture
-def own_demo(app, demo_site, tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content" / "demo", content / "demo")
-    app.config["ESTRADE_CONTENT_DIR"] = str(content)
-    return demo_site, content / "demo"
-
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
+from app.website.build import build_site
+from tests.support.built import built_files
 
 
 def _edit(path: Path, old: str | None, new: str) -> None:
@@ -40,7 +25,7 @@ def _fresh(app, site, out: Path) -> dict[str, bytes]:
     shutil.rmtree(Path(app.instance_path) / "cache", ignore_errors=True)
     render._cache.clear()
     build_site(app, site, out, echo=lambda _: None)
-    return _files(out)
+    return built_files(out)
 
 
 def test_each_incremental_build_equals_a_fresh_full_build(app, own_demo, tmp_path,
@@ -76,4 +61,4 @@ def test_each_incremental_build_equals_a_fresh_full_build(app, own_demo, tmp_pat
         report = build_site(app, site, out, echo=lambda _: None)
         assert len(freezes) == frozen, name
         assert report.written or report.removed, name
-        assert _files(out) == _fresh(app, site, tmp_path / f"fresh-{number}"), name
+        assert built_files(out) == _fresh(app, site, tmp_path / f"fresh-{number}"), name
