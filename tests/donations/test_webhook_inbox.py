@@ -50,6 +50,13 @@ def _rows() -> list[WebhookInboxRow]:
     return list(db.session.scalars(select(WebhookInboxRow).order_by(WebhookInboxRow.id)))
 
 
+def _post_paid(client: FlaskClient, gateway: StripeGateway, signed_event: SignedEvent,
+               donations: list[Donation]) -> None:
+    """Each donation paid at Stripe and its completed Checkout event acknowledged (stored)."""
+    for donation in donations:
+        assert post(client, completed(signed_event, donation, pay(gateway, donation))) == 200
+
+
 def test_an_event_is_stored_and_acknowledged_then_booked_once(
         iapp: Flask, iclient: FlaskClient, stripe_gateway: StripeGateway,
         signed_event: SignedEvent) -> None:
@@ -103,9 +110,7 @@ def test_a_crash_while_booking_rolls_back_that_event_alone_and_it_books_once_lat
         iapp: Flask, iclient: FlaskClient, stripe_gateway: StripeGateway,
         signed_event: SignedEvent, monkeypatch: pytest.MonkeyPatch) -> None:
     donations = [new_donation(2000 + n * 100, who(f"Martin{n}", "Léa")) for n in range(3)]
-    for donation in donations:
-        assert post(iclient, completed(signed_event, donation,
-                                       pay(stripe_gateway, donation))) == 200
+    _post_paid(iclient, stripe_gateway, signed_event, donations)
     real_queue = mail.queue_confirmation
     crashes: list[str] = []
 
@@ -271,9 +276,7 @@ def test_a_batch_that_fails_as_a_whole_is_booked_one_event_at_a_time(
     """A transaction broken as a whole (a deadlock PostgreSQL resolved against the batch):
     each event is booked again in its own transaction, once."""
     donations = [new_donation(2500 + n * 100, who(f"Petit{n}", "Jules")) for n in range(3)]
-    for donation in donations:
-        assert post(iclient, completed(signed_event, donation,
-                                       pay(stripe_gateway, donation))) == 200
+    _post_paid(iclient, stripe_gateway, signed_event, donations)
     real_book_one = inbox._book_one
     calls: list[int] = []
 
