@@ -116,14 +116,14 @@ def queue(key: str, to: str, subject: str, text: str, html: str, *,
     return key
 
 
-def _message(mail: OutgoingMail, sender: str) -> EmailMessage:
+def _message(mail: OutgoingMail, sender: str, domain: str) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = mail.subject
     message["From"] = sender
     message["To"] = mail.to
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(idstring=mail.key.replace(":", "-"),
-                                       domain=helo_name(sender))  # no resolver call
+                                       domain=domain)  # given: no resolver call
     message["Content-Language"] = "fr"
     if mail.unsubscribe_url:  # RFC 2369: mail clients show their own « unsubscribe » button
         message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
@@ -156,7 +156,9 @@ def deliver(mail: OutgoingMail) -> None:
         log.info("mail not sent (no ESTRADE_MAIL_SERVER): to=%s subject=%s", mail.to,
                  mail.subject)
         return
-    message = _message(mail, str(config.get("ESTRADE_MAIL_SENDER")))
+    sender = str(config.get("ESTRADE_MAIL_SENDER") or "")
+    helo = helo_name(sender)
+    message = _message(mail, sender, helo)
     port = int(config.get("ESTRADE_MAIL_PORT") or 25)
     security = str(config.get("ESTRADE_MAIL_SECURITY") or "none")
     if security not in SECURITY_MODES:  # a typo must never mean « in clear »
@@ -164,7 +166,6 @@ def deliver(mail: OutgoingMail) -> None:
                                     f"(valeurs : {', '.join(SECURITY_MODES)})")
     # Loading the system's authorities costs ~40 ms: only when TLS is used.
     context = tls_context() if security in ("tls", "starttls") else None
-    helo = helo_name(str(config.get("ESTRADE_MAIL_SENDER") or ""))
     smtp = (smtplib.SMTP_SSL(server, port, helo, timeout=SMTP_TIMEOUT_SECONDS, context=context)
             if security == "tls"
             else smtplib.SMTP(server, port, helo, timeout=SMTP_TIMEOUT_SECONDS))
